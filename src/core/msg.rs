@@ -1,0 +1,198 @@
+//! `sendmsg(2)`/`recvmsg(2)` with ancillary data (e.g. `SCM_RIGHTS` fd passing on `AF_UNIX`).
+//!
+//! Ancillary data crosses as a flat list of messages: each is `level`, `type` and its data bytes.
+
+use std::io;
+use std::mem;
+
+use socket2::SockAddr;
+
+use super::error::{Error, Result};
+use super::socket::Socket;
+
+/// One control message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ancillary {
+    /// `cmsg_level`, e.g. `SOL_SOCKET`.
+    pub level: i32,
+    /// `cmsg_type`, e.g. `SCM_RIGHTS`.
+    pub kind: i32,
+    /// The payload (for `SCM_RIGHTS`: native-endian `int` fds).
+    pub data: Vec<u8>,
+}
+
+/// What `recvmsg` received.
+#[derive(Debug)]
+pub struct Received {
+    /// Bytes of data written into the buffer.
+    pub len: usize,
+    /// Control messages, in order.
+    pub ancillary: Vec<Ancillary>,
+    /// `msg_flags` (e.g. `MSG_TRUNC`, `MSG_CTRUNC`).
+    pub flags: i32,
+    /// The sender's address (length 0 when there is none).
+    pub addr: SockAddr,
+}
+
+/// Largest total ancillary buffer accepted, to keep a wrong argument from exhausting memory.
+pub const MAX_ANCILLARY: usize = 1 << 20;
+
+fn cmsg_space(len: usize) -> usize {
+    // SAFETY: CMSG_SPACE is pure arithmetic.
+    unsafe { libc::CMSG_SPACE(len as u32) as usize }
+}
+
+impl Socket {
+    /// `sendmsg(2)` of `data` with `ancillary`, to `addr` if given.
+    pub fn send_msg(
+        &self,
+        data: &[u8],
+        ancillary: &[Ancillary],
+        flags: i32,
+        addr: Option<&SockAddr>,
+    ) -> Result<usize> {
+        let space: usize = ancillary.iter().map(|a| cmsg_space(a.data.len())).sum();
+        if space > MAX_ANCILLARY {
+            return Err(Error::invalid("ancillary data is too large"));
+        }
+        // u64 elements keep the control buffer aligned for cmsghdr.
+        let mut control = vec![0u64; space.div_ceil(8)];
+        let mut iov = libc::iovec {
+            iov_base: data.as_ptr() as *mut _,
+            iov_len: data.len(),
+        };
+        // SAFETY: msghdr is plain data; all-zero is valid.
+        let mut msg: libc::msghdr = unsafe { mem::zeroed() };
+        msg.msg_iov = &mut iov;
+        msg.msg_iovlen = 1;
+        if let Some(a) = addr {
+            msg.msg_name = a.as_ptr() as *mut _;
+            msg.msg_namelen = a.len();
+        }
+        if space > 0 {
+            msg.msg_control = control.as_mut_ptr().cast();
+            msg.msg_controllen = space;
+            // SAFETY: the control buffer holds `space` bytes, exactly the sum of CMSG_SPACEs.
+            unsafe {
+                let mut c = libc::CMSG_FIRSTHDR(&msg);
+                for a in ancillary {
+                    (*c).cmsg_level = a.level;
+                    (*c).cmsg_type = a.kind;
+                    (*c).cmsg_len = libc::CMSG_LEN(a.data.len() as u32) as usize;
+                    std::ptr::copy_nonoverlapping(
+                        a.data.as_ptr(),
+                        libc::CMSG_DATA(c),
+                        a.data.len(),
+                    );
+                    c = libc::CMSG_NXTHDR(&msg, c);
+                }
+            }
+        }
+        self.io(self.mode(), libc::POLLOUT, flags, |fd| {
+            // SAFETY: msg points to live buffers for the duration of the call.
+            let rc = unsafe { libc::sendmsg(fd, &msg, flags | libc::MSG_NOSIGNAL) };
+            if rc < 0 {
+                Err(io::Error::last_os_error())
+            } else {
+                Ok(rc as usize)
+            }
+        })
+    }
+
+    /// `recvmsg(2)` into `buf` with room for `ancillary_space` bytes of control data
+    /// (`MSG_CMSG_CLOEXEC` is always set, so received fds are close-on-exec).
+    pub fn recv_msg(&self, buf: &mut [u8], ancillary_space: usize, flags: i32) -> Result<Received> {
+        if ancillary_space > MAX_ANCILLARY {
+            return Err(Error::invalid("ancbufsize is too large"));
+        }
+        let mut control = vec![0u64; ancillary_space.div_ceil(8)];
+        let mut iov = libc::iovec {
+            iov_base: buf.as_mut_ptr().cast(),
+            iov_len: buf.len(),
+        };
+        let ((len, mflags, clen), addr) = self.io(self.mode(), libc::POLLIN, flags, |fd| {
+            // SAFETY: try_init hands us zeroed address storage; every pointer in msg is live.
+            unsafe {
+                SockAddr::try_init(|storage, addrlen| {
+                    let mut msg: libc::msghdr = mem::zeroed();
+                    msg.msg_name = storage.cast();
+                    msg.msg_namelen = *addrlen;
+                    msg.msg_iov = &mut iov;
+                    msg.msg_iovlen = 1;
+                    if ancillary_space > 0 {
+                        msg.msg_control = control.as_mut_ptr().cast();
+                        msg.msg_controllen = ancillary_space;
+                    }
+                    let rc = libc::recvmsg(fd, &mut msg, flags | libc::MSG_CMSG_CLOEXEC);
+                    if rc < 0 {
+                        return Err(io::Error::last_os_error());
+                    }
+                    *addrlen = msg.msg_namelen;
+                    Ok((rc as usize, msg.msg_flags, msg.msg_controllen))
+                })
+            }
+        })?;
+        let ancillary = parse_control(&control, clen);
+        Ok(Received {
+            len,
+            ancillary,
+            flags: mflags,
+            addr,
+        })
+    }
+}
+
+fn parse_control(control: &[u64], len: usize) -> Vec<Ancillary> {
+    let mut out = Vec::new();
+    // SAFETY: msghdr is plain data; we only set the control pointer and length the kernel filled.
+    unsafe {
+        let mut msg: libc::msghdr = mem::zeroed();
+        msg.msg_control = control.as_ptr() as *mut _;
+        msg.msg_controllen = len;
+        let mut c = libc::CMSG_FIRSTHDR(&msg);
+        while !c.is_null() {
+            let data = libc::CMSG_DATA(c);
+            let n = (*c)
+                .cmsg_len
+                .saturating_sub(data.offset_from(c.cast()) as usize);
+            out.push(Ancillary {
+                level: (*c).cmsg_level,
+                kind: (*c).cmsg_type,
+                data: std::slice::from_raw_parts(data, n).to_vec(),
+            });
+            c = libc::CMSG_NXTHDR(&msg, c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::mode::Mode;
+
+    #[test]
+    fn scm_rights_passes_a_working_fd() {
+        let (a, b) = Socket::pair(libc::AF_UNIX, libc::SOCK_STREAM, 0, Mode::Blocking).unwrap();
+        let (x, y) = Socket::pair(libc::AF_UNIX, libc::SOCK_STREAM, 0, Mode::Blocking).unwrap();
+        let rights = Ancillary {
+            level: libc::SOL_SOCKET,
+            kind: libc::SCM_RIGHTS,
+            data: x.raw_fd().to_ne_bytes().to_vec(),
+        };
+        assert_eq!(a.send_msg(b"fd", &[rights], 0, None).unwrap(), 2);
+        let mut buf = [0u8; 8];
+        let got = b.recv_msg(&mut buf, cmsg_space(4), 0).unwrap();
+        assert_eq!(&buf[..got.len], b"fd");
+        assert_eq!(got.ancillary.len(), 1);
+        let fd = i32::from_ne_bytes(got.ancillary[0].data[..4].try_into().unwrap());
+        let passed =
+            Socket::from_fd(fd, libc::AF_UNIX, libc::SOCK_STREAM, 0, Mode::Blocking).unwrap();
+        // SAFETY: closing the received fd (from_fd made its own duplicate).
+        unsafe { libc::close(fd) };
+        passed.send(&mut &b"via"[..], 0).unwrap();
+        let mut r = [0u8; 3];
+        y.recv(&mut &mut r[..], 0).unwrap();
+        assert_eq!(&r, b"via");
+    }
+}

@@ -1,0 +1,294 @@
+//! The core socket: an `O_NONBLOCK` fd plus CPython's mode, with safe close from any thread.
+//!
+//! Closing: [`Socket::close`] marks the socket closed; if another thread is waiting in `poll(2)`
+//! on it at that moment, it also shuts the socket down (`SHUT_RDWR`) so that wait ends at once
+//! and returns `EBADF`. The fd itself is released when the last `Arc<Socket>` is dropped, so its
+//! number cannot be reused while a call is still running on it.
+
+use std::mem::ManuallyDrop;
+use std::os::fd::{AsRawFd, FromRawFd, RawFd};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
+use std::time::Instant;
+
+use socket2::{Domain, Protocol, SockAddr, Type};
+
+use super::error::{Error, Result};
+use super::mode::{AtomicMode, Mode};
+use super::sys;
+
+/// A socket with CPython's semantics. Shared between threads through `Arc`.
+pub struct Socket {
+    inner: ManuallyDrop<socket2::Socket>,
+    family: i32,
+    sock_type: i32,
+    proto: i32,
+    mode: AtomicMode,
+    closed: AtomicBool,
+    detached: AtomicBool,
+    waiters: AtomicUsize,
+}
+
+/// Type flags that `socket(2)` accepts or'ed into the type, and that CPython strips from `.type`.
+const TYPE_FLAGS: i32 = libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC;
+
+impl Socket {
+    fn wrap(inner: socket2::Socket, family: i32, sock_type: i32, proto: i32, mode: Mode) -> Socket {
+        Socket {
+            inner: ManuallyDrop::new(inner),
+            family,
+            sock_type,
+            proto,
+            mode: AtomicMode::new(mode),
+            closed: AtomicBool::new(false),
+            detached: AtomicBool::new(false),
+            waiters: AtomicUsize::new(0),
+        }
+    }
+
+    /// `socket(2)` with `SOCK_NONBLOCK | SOCK_CLOEXEC`. `SOCK_NONBLOCK` in `sock_type` selects
+    /// non-blocking mode, as in CPython; otherwise the socket starts in `mode`.
+    pub fn new(family: i32, sock_type: i32, proto: i32, mode: Mode) -> Result<Socket> {
+        let base = sock_type & !TYPE_FLAGS;
+        let ty = Type::from(base).nonblocking().cloexec();
+        let protocol = (proto != 0).then(|| Protocol::from(proto));
+        let inner = socket2::Socket::new_raw(Domain::from(family), ty, protocol)?;
+        let mode = if sock_type & libc::SOCK_NONBLOCK != 0 {
+            Mode::NonBlocking
+        } else {
+            mode
+        };
+        Ok(Socket::wrap(inner, family, base, proto, mode))
+    }
+
+    /// `socketpair(2)`: two connected sockets, both in `mode`.
+    pub fn pair(family: i32, sock_type: i32, proto: i32, mode: Mode) -> Result<(Socket, Socket)> {
+        let base = sock_type & !TYPE_FLAGS;
+        let ty = Type::from(base).nonblocking().cloexec();
+        let protocol = (proto != 0).then(|| Protocol::from(proto));
+        let (a, b) = socket2::Socket::pair_raw(Domain::from(family), ty, protocol)?;
+        Ok((
+            Socket::wrap(a, family, base, proto, mode),
+            Socket::wrap(b, family, base, proto, mode),
+        ))
+    }
+
+    /// A new socket on a duplicate of `fd` (`fcntl(F_DUPFD_CLOEXEC)`), as CPython's `fromfd`.
+    /// Fails with `ENOTSOCK` if `fd` is not a socket and `EBADF` if it is not open.
+    ///
+    /// The duplicate shares the open file description, so `O_NONBLOCK` is set for `fd` too.
+    pub fn from_fd(
+        fd: RawFd,
+        family: i32,
+        sock_type: i32,
+        proto: i32,
+        mode: Mode,
+    ) -> Result<Socket> {
+        if fd < 0 {
+            return Err(Error::Os(libc::EBADF));
+        }
+        // SAFETY: F_DUPFD_CLOEXEC on any int is safe; an invalid fd gives EBADF.
+        let new_fd = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0) };
+        if new_fd < 0 {
+            return Err(Error::last_os());
+        }
+        // SAFETY: new_fd is a fresh fd that we own.
+        let inner = unsafe { socket2::Socket::from_raw_fd(new_fd) };
+        // Check it is a socket (ENOTSOCK otherwise); `inner` closes the duplicate on error.
+        let actual_type = inner.r#type()?;
+        inner.set_nonblocking(true)?;
+        let sock_type = if sock_type <= 0 {
+            i32::from(actual_type)
+        } else {
+            sock_type & !TYPE_FLAGS
+        };
+        Ok(Socket::wrap(inner, family, sock_type, proto, mode))
+    }
+
+    /// A duplicate of this socket (`dup()`), in the same mode.
+    pub fn try_clone(&self) -> Result<Socket> {
+        self.check_open()?;
+        let inner = self.inner.try_clone()?;
+        Ok(Socket::wrap(
+            inner,
+            self.family,
+            self.sock_type,
+            self.proto,
+            self.mode.get(),
+        ))
+    }
+
+    /// The real fd (what `fileno()` returns).
+    pub fn raw_fd(&self) -> RawFd {
+        self.inner.as_raw_fd()
+    }
+
+    /// The socket's address family.
+    pub fn family(&self) -> i32 {
+        self.family
+    }
+
+    /// The socket type, without `SOCK_NONBLOCK`/`SOCK_CLOEXEC`.
+    pub fn sock_type(&self) -> i32 {
+        self.sock_type
+    }
+
+    /// The protocol number given at creation.
+    pub fn proto(&self) -> i32 {
+        self.proto
+    }
+
+    /// The current mode.
+    pub fn mode(&self) -> Mode {
+        self.mode.get()
+    }
+
+    /// Changes the mode (`settimeout`, `setblocking`).
+    pub fn set_mode(&self, mode: Mode) {
+        self.mode.set(mode)
+    }
+
+    /// True once [`Socket::close`] or [`Socket::detach`] has run.
+    pub fn is_closed(&self) -> bool {
+        self.closed.load(SeqCst)
+    }
+
+    pub(crate) fn check_open(&self) -> Result<()> {
+        if self.is_closed() {
+            Err(Error::Closed)
+        } else {
+            Ok(())
+        }
+    }
+
+    pub(crate) fn inner(&self) -> &socket2::Socket {
+        &self.inner
+    }
+
+    pub(crate) fn is_stream(&self) -> bool {
+        self.sock_type == libc::SOCK_STREAM
+    }
+
+    /// Marks the socket closed and wakes every thread waiting on it; the fd is closed when the
+    /// last user lets go. Closing twice is harmless, as in CPython.
+    pub fn close(&self) {
+        if self.closed.swap(true, SeqCst) {
+            return;
+        }
+        if self.waiters.load(SeqCst) > 0 {
+            // SAFETY: shutdown on our own fd; an error (e.g. ENOTCONN) is of no interest here.
+            unsafe { libc::shutdown(self.raw_fd(), libc::SHUT_RDWR) };
+        }
+    }
+
+    /// Gives up ownership of the fd (`detach()`): marks the socket closed but leaves the fd open
+    /// and returns its number.
+    pub fn detach(&self) -> Result<RawFd> {
+        if self.closed.swap(true, SeqCst) {
+            return Err(Error::Closed);
+        }
+        self.detached.store(true, SeqCst);
+        Ok(self.raw_fd())
+    }
+
+    /// Registers the calling thread as waiting on this socket until the guard is dropped.
+    /// While registered, [`Socket::close`] shuts the socket down so the wait ends.
+    pub fn enter_wait(&self) -> Result<WaitGuard<'_>> {
+        self.waiters.fetch_add(1, SeqCst);
+        let guard = WaitGuard(self);
+        self.check_open()?;
+        Ok(guard)
+    }
+
+    /// Waits with `poll(2)` until the fd reports one of `events`, the deadline passes
+    /// (`Error::Timeout`) or the socket is closed (`Error::Closed`).
+    pub fn wait(&self, events: i16, deadline: Option<Instant>) -> Result<()> {
+        let _guard = self.enter_wait()?;
+        loop {
+            let timeout_ms = match deadline {
+                None => -1,
+                Some(d) => match d.checked_duration_since(Instant::now()) {
+                    None => return Err(Error::Timeout),
+                    Some(left) => ceil_millis(left),
+                },
+            };
+            match sys::poll_one(self.raw_fd(), events, timeout_ms) {
+                Ok(0) => {}
+                Ok(_) => return self.check_open(),
+                Err(e) if e.raw_os_error() == Some(libc::EINTR) => {}
+                Err(e) => return Err(e.into()),
+            }
+            self.check_open()?;
+        }
+    }
+
+    /// `bind(2)`.
+    pub fn bind(&self, addr: &SockAddr) -> Result<()> {
+        self.check_open()?;
+        Ok(self.inner.bind(addr)?)
+    }
+
+    /// `listen(2)`; a negative backlog is taken as 0, as CPython does.
+    pub fn listen(&self, backlog: i32) -> Result<()> {
+        self.check_open()?;
+        Ok(self.inner.listen(backlog.max(0))?)
+    }
+
+    /// `getsockname(2)`.
+    pub fn local_addr(&self) -> Result<SockAddr> {
+        self.check_open()?;
+        Ok(self.inner.local_addr()?)
+    }
+
+    /// `getpeername(2)`.
+    pub fn peer_addr(&self) -> Result<SockAddr> {
+        self.check_open()?;
+        Ok(self.inner.peer_addr()?)
+    }
+
+    /// `shutdown(2)` with `how` as given (`SHUT_RD`, `SHUT_WR`, `SHUT_RDWR`; others → `EINVAL`).
+    pub fn shutdown(&self, how: i32) -> Result<()> {
+        self.check_open()?;
+        // SAFETY: shutdown on our own open fd.
+        if unsafe { libc::shutdown(self.raw_fd(), how) } < 0 {
+            return Err(Error::last_os());
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Socket {
+    fn drop(&mut self) {
+        if !self.detached.load(SeqCst) {
+            // SAFETY: dropped exactly once, here.
+            unsafe { ManuallyDrop::drop(&mut self.inner) };
+        }
+    }
+}
+
+/// Marks a thread as waiting on a socket; see [`Socket::enter_wait`].
+pub struct WaitGuard<'a>(&'a Socket);
+
+impl Drop for WaitGuard<'_> {
+    fn drop(&mut self) {
+        self.0.waiters.fetch_sub(1, SeqCst);
+    }
+}
+
+/// A duration in whole milliseconds for `poll(2)`, rounded up, capped at `i32::MAX`.
+pub fn ceil_millis(d: std::time::Duration) -> i32 {
+    let ms = d.as_nanos().div_ceil(1_000_000);
+    i32::try_from(ms).unwrap_or(i32::MAX)
+}
+
+impl Socket {
+    /// Wraps a socket returned by `accept4` on `listener`.
+    pub(crate) fn accepted(inner: socket2::Socket, listener: &Socket, mode: Mode) -> Socket {
+        Socket::wrap(
+            inner,
+            listener.family,
+            listener.sock_type,
+            listener.proto,
+            mode,
+        )
+    }
+}
