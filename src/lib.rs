@@ -5,4 +5,4 @@
 //! entry points used by the Java facade.
 
 pub mod core;
-// pub mod jni;
+pub mod jni;

@@ -4,6 +4,8 @@
 //! Waiting for readiness happens *between* calls to `with_*`, so a borrowed region is only held
 //! for one non-blocking system call.
 
+use std::io;
+
 /// A destination that can lend a mutable byte slice for one system call.
 pub trait ReadBuf {
     /// The buffer's length in bytes.
@@ -13,7 +15,7 @@ pub trait ReadBuf {
         self.len() == 0
     }
     /// Runs `f` with the whole buffer.
-    fn with_mut<R>(&mut self, f: impl FnOnce(&mut [u8]) -> R) -> R;
+    fn with_mut<R>(&mut self, f: impl FnOnce(&mut [u8]) -> io::Result<R>) -> io::Result<R>;
 }
 
 /// A source that can lend a byte slice for one system call.
@@ -25,14 +27,14 @@ pub trait WriteBuf {
         self.len() == 0
     }
     /// Runs `f` with the whole buffer.
-    fn with_ref<R>(&mut self, f: impl FnOnce(&[u8]) -> R) -> R;
+    fn with_ref<R>(&mut self, f: impl FnOnce(&[u8]) -> io::Result<R>) -> io::Result<R>;
 }
 
 impl ReadBuf for &mut [u8] {
     fn len(&self) -> usize {
         <[u8]>::len(self)
     }
-    fn with_mut<R>(&mut self, f: impl FnOnce(&mut [u8]) -> R) -> R {
+    fn with_mut<R>(&mut self, f: impl FnOnce(&mut [u8]) -> io::Result<R>) -> io::Result<R> {
         f(self)
     }
 }
@@ -41,7 +43,7 @@ impl WriteBuf for &[u8] {
     fn len(&self) -> usize {
         <[u8]>::len(self)
     }
-    fn with_ref<R>(&mut self, f: impl FnOnce(&[u8]) -> R) -> R {
+    fn with_ref<R>(&mut self, f: impl FnOnce(&[u8]) -> io::Result<R>) -> io::Result<R> {
         f(self)
     }
 }

@@ -1,0 +1,36 @@
+package org.sockbridge;
+
+/**
+ * Turns the negative codes native calls return on the hot path into exceptions
+ * (Netty's way: no exception object is built in native code for an ordinary failure).
+ */
+final class Errors {
+    /** Must match {@code TIMEOUT} in {@code src/jni/convert.rs}. */
+    static final int TIMEOUT = -1_000_000;
+
+    private Errors() {}
+
+    /** Returns {@code r} if it is ≥ 0, else throws its exception. */
+    static int check(int r) throws SocketError {
+        if (r >= 0) {
+            return r;
+        }
+        throw exception(r);
+    }
+
+    /** Returns {@code r} if it is ≥ 0, else throws its exception. */
+    static long check(long r) throws SocketError {
+        if (r >= 0) {
+            return r;
+        }
+        throw exception((int) r);
+    }
+
+    /** The exception for a negative code. */
+    static SocketError exception(int code) {
+        if (code == TIMEOUT) {
+            return new SocketTimeout();
+        }
+        return new SocketError(-code, NativeLibrary.strerror(-code));
+    }
+}

@@ -1,0 +1,31 @@
+//! The panic guard around every entry point.
+
+use std::panic::{self, AssertUnwindSafe};
+
+use jni::JNIEnv;
+
+/// Runs `f`; if it panics, throws `java.lang.Error` with the panic message and returns
+/// `fallback`. Panics therefore never unwind into the JVM.
+pub fn guard<'local, T>(
+    env: &mut JNIEnv<'local>,
+    fallback: T,
+    f: impl FnOnce(&mut JNIEnv<'local>) -> T,
+) -> T {
+    match panic::catch_unwind(AssertUnwindSafe(|| f(env))) {
+        Ok(value) => value,
+        Err(payload) => {
+            let msg = payload
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_string());
+            if !env.exception_check().unwrap_or(true) {
+                let _ = env.throw_new(
+                    "java/lang/Error",
+                    format!("sockbridge internal error: {msg}"),
+                );
+            }
+            fallback
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! Conversions between core values and JNI values: errors, addresses, strings.
+
+use jni::objects::{JByteArray, JString, JValue};
+use jni::sys::jint;
+use jni::JNIEnv;
+use socket2::SockAddr;
+
+use crate::core::addr::{self, MAX_ENCODED_LEN};
+use crate::core::error::{gai_strerror, hstrerror, strerror, Error, Result};
+
+/// The code for "timed out" on the hot path; must match `Errors.TIMEOUT` in Java.
+pub const TIMEOUT: jint = -1_000_000;
+
+/// The hot-path code for `e`: `-errno` or [`TIMEOUT`]; any other error is thrown here
+/// (the returned value is then ignored by Java).
+pub fn code(env: &mut JNIEnv, e: Error) -> jint {
+    match e {
+        Error::Os(n) => -n,
+        Error::Closed => -libc::EBADF,
+        Error::Timeout => TIMEOUT,
+        other => {
+            throw(env, other);
+            -libc::EINVAL
+        }
+    }
+}
+
+/// A hot-path `int` result: the value, or [`code`] of the error.
+pub fn int_result(env: &mut JNIEnv, r: Result<usize>) -> jint {
+    match r {
+        Ok(n) => jint::try_from(n).unwrap_or(jint::MAX),
+        Err(e) => code(env, e),
+    }
+}
+
+/// Throws the Java exception for `e`, unless one is already pending.
+pub fn throw(env: &mut JNIEnv, e: Error) {
+    if env.exception_check().unwrap_or(true) {
+        return;
+    }
+    let (class, number, message) = match e {
+        Error::Os(n) => ("org/sockbridge/SocketError", n, strerror(n)),
+        Error::Closed => (
+            "org/sockbridge/SocketError",
+            libc::EBADF,
+            strerror(libc::EBADF),
+        ),
+        Error::Message(m) => ("org/sockbridge/SocketError", 0, m),
+        Error::Timeout => ("org/sockbridge/SocketTimeout", 0, "timed out".into()),
+        Error::Lookup(c) => ("org/sockbridge/AddressLookupError", c, gai_strerror(c)),
+        Error::Host(c) => ("org/sockbridge/HostLookupError", c, hstrerror(c)),
+        Error::InvalidArgument(m) => {
+            let _ = env.throw_new("java/lang/IllegalArgumentException", m);
+            return;
+        }
+    };
+    let Ok(text) = env.new_string(&message) else {
+        return;
+    };
+    let made = env.new_object(
+        class,
+        "(ILjava/lang/String;)V",
+        &[JValue::Int(number), JValue::Object(&text)],
+    );
+    if let Ok(obj) = made {
+        let _ = env.throw(jni::objects::JThrowable::from(obj));
+    }
+}
+
+/// Throws a `NullPointerException` naming the argument.
+pub fn throw_null(env: &mut JNIEnv, what: &str) {
+    if !env.exception_check().unwrap_or(true) {
+        let _ = env.throw_new("java/lang/NullPointerException", what);
+    }
+}
+
+/// Reads an encoded address of `len` bytes from a Java array (no heap allocation).
+pub fn read_addr(env: &mut JNIEnv, array: &JByteArray, len: jint) -> Result<SockAddr> {
+    if array.is_null() {
+        return Err(Error::invalid("address is null"));
+    }
+    let total = env
+        .get_array_length(array)
+        .map_err(|_| Error::invalid("address array is unreadable"))?;
+    let len = usize::try_from(len).map_err(|_| Error::invalid("negative address length"))?;
+    if len > total as usize || len > MAX_ENCODED_LEN {
+        return Err(Error::invalid("address length out of range"));
+    }
+    let mut buf = [0i8; MAX_ENCODED_LEN];
+    env.get_byte_array_region(array, 0, &mut buf[..len])
+        .map_err(|_| Error::invalid("address array is unreadable"))?;
+    addr::decode(bytes_of(&buf[..len]))
+}
+
+/// Writes `addr` into `out` as `[len:u16][encoded]`; `out` must hold `2 + MAX_ENCODED_LEN`.
+pub fn write_addr(env: &mut JNIEnv, out: &JByteArray, addr: &SockAddr) -> Result<()> {
+    if out.is_null() {
+        return Err(Error::invalid("address buffer is null"));
+    }
+    let room = env
+        .get_array_length(out)
+        .map_err(|_| Error::invalid("address buffer is unreadable"))? as usize;
+    let mut enc = [0u8; MAX_ENCODED_LEN];
+    let n = addr::encode(addr, &mut enc);
+    if room < n + 2 {
+        return Err(Error::invalid("address buffer is too small"));
+    }
+    let mut buf = [0i8; MAX_ENCODED_LEN + 2];
+    buf[..2].copy_from_slice(signed(&(n as u16).to_be_bytes()));
+    buf[2..n + 2].copy_from_slice(signed(&enc[..n]));
+    env.set_byte_array_region(out, 0, &buf[..n + 2])
+        .map_err(|_| Error::invalid("address buffer is unwritable"))
+}
+
+/// A Java string as a Rust `String`; `None` for Java `null`.
+pub fn opt_string(env: &mut JNIEnv, s: &JString) -> Result<Option<String>> {
+    if s.is_null() {
+        return Ok(None);
+    }
+    let java = env
+        .get_string(s)
+        .map_err(|_| Error::invalid("unreadable string"))?;
+    Ok(Some(java.into()))
+}
+
+/// Views `i8` (Java `byte`) as `u8`.
+pub fn bytes_of(b: &[i8]) -> &[u8] {
+    // SAFETY: i8 and u8 have the same size and alignment.
+    unsafe { std::slice::from_raw_parts(b.as_ptr().cast(), b.len()) }
+}
+
+/// Views `i8` (Java `byte`) mutably as `u8`.
+pub fn bytes_of_mut(b: &mut [i8]) -> &mut [u8] {
+    // SAFETY: i8 and u8 have the same size and alignment.
+    unsafe { std::slice::from_raw_parts_mut(b.as_mut_ptr().cast(), b.len()) }
+}
+
+/// Views `u8` as `i8` (Java `byte`).
+pub fn signed(b: &[u8]) -> &[i8] {
+    // SAFETY: i8 and u8 have the same size and alignment.
+    unsafe { std::slice::from_raw_parts(b.as_ptr().cast(), b.len()) }
+}

@@ -1,0 +1,122 @@
+//! Entry points for `org.sockbridge.Epoll`.
+
+use std::time::Duration;
+
+use jni::objects::{JClass, JIntArray};
+use jni::sys::{jint, jlong};
+use jni::JNIEnv;
+
+use super::boundary::guard;
+use super::convert::code;
+use crate::core::epoll::Epoll;
+use crate::core::error::{Error, Result};
+use crate::core::registry::Registry;
+
+/// Every open epoll instance, by handle.
+pub static EPOLLS: Registry<Epoll> = Registry::new();
+
+/// Largest `maxevents` accepted per wait.
+const MAX_EVENTS: usize = 1 << 16;
+
+#[no_mangle]
+pub extern "system" fn Java_org_sockbridge_Epoll_nCreate<'l>(
+    mut env: JNIEnv<'l>,
+    _: JClass<'l>,
+) -> jlong {
+    guard(&mut env, -1, |env| match Epoll::new() {
+        Ok(ep) => EPOLLS.insert(ep),
+        Err(e) => jlong::from(code(env, e)),
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_org_sockbridge_Epoll_nClose<'l>(
+    mut env: JNIEnv<'l>,
+    _: JClass<'l>,
+    h: jlong,
+) -> jint {
+    guard(&mut env, -1, |env| match EPOLLS.remove(h) {
+        Ok(ep) => {
+            ep.close();
+            0
+        }
+        Err(e) => code(env, e),
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_org_sockbridge_Epoll_nFileno<'l>(
+    mut env: JNIEnv<'l>,
+    _: JClass<'l>,
+    h: jlong,
+) -> jint {
+    guard(&mut env, -1, |env| match EPOLLS.get(h) {
+        Ok(ep) => ep.raw_fd(),
+        Err(e) => code(env, e),
+    })
+}
+
+/// `op`: 1 register, 2 unregister, 3 modify (the `EPOLL_CTL_*` numbers).
+#[no_mangle]
+pub extern "system" fn Java_org_sockbridge_Epoll_nCtl<'l>(
+    mut env: JNIEnv<'l>,
+    _: JClass<'l>,
+    h: jlong,
+    op: jint,
+    fd: jint,
+    events: jint,
+) -> jint {
+    guard(&mut env, -1, |env| {
+        let r = EPOLLS.get(h).and_then(|ep| match op {
+            libc::EPOLL_CTL_ADD => ep.register(fd, events as u32),
+            libc::EPOLL_CTL_MOD => ep.modify(fd, events as u32),
+            libc::EPOLL_CTL_DEL => ep.unregister(fd),
+            _ => Err(Error::invalid("unknown epoll_ctl operation")),
+        });
+        match r {
+            Ok(()) => 0,
+            Err(e) => code(env, e),
+        }
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_org_sockbridge_Epoll_nWait<'l>(
+    mut env: JNIEnv<'l>,
+    _: JClass<'l>,
+    h: jlong,
+    fds: JIntArray<'l>,
+    events: JIntArray<'l>,
+    timeout_nanos: jlong,
+) -> jint {
+    guard(&mut env, -1, |env| {
+        match wait(env, h, &fds, &events, timeout_nanos) {
+            Ok(n) => n as jint,
+            Err(e) => code(env, e),
+        }
+    })
+}
+
+fn wait(
+    env: &mut JNIEnv,
+    h: jlong,
+    fds: &JIntArray,
+    events: &JIntArray,
+    timeout_nanos: jlong,
+) -> Result<usize> {
+    let ep = EPOLLS.get(h)?;
+    if fds.is_null() || events.is_null() {
+        return Err(Error::invalid("output arrays must not be null"));
+    }
+    let bad = |_| Error::invalid("unreadable output array");
+    let room = (env.get_array_length(fds).map_err(bad)? as usize)
+        .min(env.get_array_length(events).map_err(bad)? as usize)
+        .min(MAX_EVENTS);
+    let mut f = vec![0i32; room];
+    let mut e = vec![0i32; room];
+    let timeout = u64::try_from(timeout_nanos).ok().map(Duration::from_nanos);
+    let n = ep.wait(&mut f, &mut e, timeout)?;
+    env.set_int_array_region(fds, 0, &f[..n]).map_err(bad)?;
+    env.set_int_array_region(events, 0, &e[..n]).map_err(bad)?;
+    Ok(n)
+}

@@ -1,0 +1,115 @@
+//! Entry points for `org.sockbridge.Poller`: `poll(2)` over any fds, the primitive behind
+//! `select` and `poll` objects.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use jni::objects::{JClass, JIntArray, JLongArray, JObject, JShortArray};
+use jni::sys::{jint, jlong};
+use jni::JNIEnv;
+
+use super::boundary::guard;
+use super::convert::code;
+use super::native_socket::SOCKETS;
+use crate::core::error::{Error, Result};
+use crate::core::poll;
+use crate::core::socket::{Socket, WaitGuard};
+
+/// Most entries one call may watch (well above any `RLIMIT_NOFILE` in practice).
+const MAX_ENTRIES: usize = 1 << 20;
+
+/// `timeoutNanos < 0` waits forever.
+fn timeout_of(nanos: jlong) -> Option<Duration> {
+    u64::try_from(nanos).ok().map(Duration::from_nanos)
+}
+
+/// Polls `count` entries. Entry `i` watches `fds[i]`, or, when `handles[i] != 0`, the socket
+/// with that handle: such a socket is held for the call and a concurrent `close()` ends the wait
+/// with `EBADF`. Results go to `revents`; returns the number of ready entries.
+#[no_mangle]
+pub extern "system" fn Java_org_sockbridge_Poller_nPoll<'l>(
+    mut env: JNIEnv<'l>,
+    _: JClass<'l>,
+    fds: JIntArray<'l>,
+    handles: JLongArray<'l>,
+    events: JShortArray<'l>,
+    revents: JShortArray<'l>,
+    count: jint,
+    timeout_nanos: jlong,
+) -> jint {
+    guard(&mut env, -1, |env| {
+        match poll_entries(env, &fds, &handles, &events, &revents, count, timeout_nanos) {
+            Ok(n) => n as jint,
+            Err(e) => code(env, e),
+        }
+    })
+}
+
+fn poll_entries(
+    env: &mut JNIEnv,
+    fds: &JIntArray,
+    handles: &JLongArray,
+    events: &JShortArray,
+    revents: &JShortArray,
+    count: jint,
+    timeout_nanos: jlong,
+) -> Result<usize> {
+    let n = usize::try_from(count)
+        .ok()
+        .filter(|&n| n <= MAX_ENTRIES)
+        .ok_or_else(|| Error::invalid("entry count out of range"))?;
+    if fds.is_null() || handles.is_null() || events.is_null() || revents.is_null() {
+        return Err(Error::invalid("poll arrays must not be null"));
+    }
+    let bad = |_| Error::invalid("poll arrays are shorter than the entry count");
+    let mut raw_fds = vec![0i32; n];
+    let mut hs = vec![0i64; n];
+    let mut evs = vec![0i16; n];
+    env.get_int_array_region(fds, 0, &mut raw_fds)
+        .map_err(bad)?;
+    env.get_long_array_region(handles, 0, &mut hs)
+        .map_err(bad)?;
+    env.get_short_array_region(events, 0, &mut evs)
+        .map_err(bad)?;
+    if (env.get_array_length(revents).map_err(bad)? as usize) < n {
+        return Err(Error::invalid("revents is shorter than the entry count"));
+    }
+    let mut held: Vec<Arc<Socket>> = Vec::new();
+    for (i, &h) in hs.iter().enumerate() {
+        if h != 0 {
+            let s = SOCKETS.get(h)?;
+            raw_fds[i] = s.raw_fd();
+            held.push(s);
+        }
+    }
+    let _waiting: Vec<WaitGuard> = held.iter().map(|s| s.enter_wait()).collect::<Result<_>>()?;
+    let mut set: Vec<libc::pollfd> = raw_fds
+        .iter()
+        .zip(&evs)
+        .map(|(&fd, &events)| libc::pollfd {
+            fd,
+            events,
+            revents: 0,
+        })
+        .collect();
+    let ready = poll::poll(&mut set, timeout_of(timeout_nanos))?;
+    if held.iter().any(|s| s.is_closed()) {
+        return Err(Error::Closed);
+    }
+    let out: Vec<i16> = set.iter().map(|p| p.revents).collect();
+    env.set_short_array_region(revents, 0, &out).map_err(bad)?;
+    Ok(ready)
+}
+
+/// The fd inside a `java.io.FileDescriptor`, or -1 (`EBADF` as a negative code) if it has none.
+#[no_mangle]
+pub extern "system" fn Java_org_sockbridge_Poller_nFdOf<'l>(
+    mut env: JNIEnv<'l>,
+    _: JClass<'l>,
+    descriptor: JObject<'l>,
+) -> jint {
+    guard(&mut env, -1, |env| match super::fd_of(env, &descriptor) {
+        Some(fd) if fd >= 0 => fd,
+        _ => -libc::EBADF,
+    })
+}
