@@ -27,7 +27,7 @@ pub fn encode(addr: &SockAddr, out: &mut [u8; MAX_ENCODED_LEN]) -> usize {
     if addr.len() == 0 {
         return 0;
     }
-    let family = addr.family() as u16;
+    let family: u16 = addr.family();
     out[..2].copy_from_slice(&family.to_be_bytes());
     match i32::from(family) {
         libc::AF_INET => {

@@ -91,7 +91,7 @@ impl Socket {
         let mode = self.mode();
         if mode == Mode::Blocking && self.is_stream() && flags & libc::MSG_DONTWAIT == 0 {
             return match self.send_from(buf, flags, 0, mode) {
-                (done, Err(e)) if done == 0 => Err(e),
+                (0, Err(e)) => Err(e),
                 (done, _) => Ok(done),
             };
         }
@@ -163,10 +163,14 @@ impl Socket {
                         return Err(Error::Os(libc::EINPROGRESS));
                     }
                     self.wait(POLLOUT, deadline)?;
-                    return match self.inner().take_error()? {
-                        Some(e) => Err(e.into()),
-                        None => Ok(()),
-                    };
+                    if let Some(e) = self.inner().take_error()? {
+                        return Err(e.into());
+                    }
+                    // Connect once more so the kernel marks the socket connected, as a
+                    // blocking connect(2) would: a later connect then says EISCONN, as in CPython.
+                    // SAFETY: as above.
+                    unsafe { libc::connect(self.raw_fd(), addr.as_ptr().cast(), addr.len()) };
+                    return Ok(());
                 }
                 // AF_UNIX with a full backlog: wait for room, then try again.
                 libc::EAGAIN if mode != Mode::NonBlocking => self.wait(POLLOUT, deadline)?,

@@ -32,14 +32,18 @@ pub fn send(fd: RawFd, buf: &[u8], flags: i32) -> io::Result<usize> {
 }
 
 /// `recvfrom(2)`; the sender's address is stored in `storage`/`len`.
-pub fn recv_from(
+///
+/// # Safety
+/// `storage` must point to writable `sockaddr` storage of at least `*len` bytes, and `len` to a
+/// valid `socklen_t` (as `SockAddr::try_init` provides).
+pub unsafe fn recv_from(
     fd: RawFd,
     buf: &mut [u8],
     flags: i32,
     storage: *mut libc::sockaddr,
     len: *mut libc::socklen_t,
 ) -> io::Result<usize> {
-    // SAFETY: buf is valid for writes; storage/len come from SockAddr::try_init.
+    // SAFETY: buf is valid for writes; storage/len are valid per this function's contract.
     cvt(unsafe { libc::recvfrom(fd, buf.as_mut_ptr().cast(), buf.len(), flags, storage, len) })
 }
 

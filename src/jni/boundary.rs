@@ -29,3 +29,11 @@ pub fn guard<'local, T>(
         }
     }
 }
+
+/// Replaces the default panic report (which may print a backtrace into the host's stderr)
+/// with one line; the panic itself still reaches Java as an `Error` through [`guard`].
+pub fn install_panic_hook() {
+    panic::set_hook(Box::new(|info| {
+        eprintln!("sockbridge: internal panic: {info}");
+    }));
+}

@@ -92,19 +92,26 @@ pub fn read_addr(env: &mut JNIEnv, array: &JByteArray, len: jint) -> Result<Sock
     addr::decode(bytes_of(&buf[..len]))
 }
 
-/// Writes `addr` into `out` as `[len:u16][encoded]`; `out` must hold `2 + MAX_ENCODED_LEN`.
-pub fn write_addr(env: &mut JNIEnv, out: &JByteArray, addr: &SockAddr) -> Result<()> {
+/// Checks that `out` can take any address [`write_addr`] may write (`2 + MAX_ENCODED_LEN`
+/// bytes). Called before the operation, so a bad buffer never costs a datagram or connection.
+pub fn check_addr_out(env: &mut JNIEnv, out: &JByteArray) -> Result<()> {
     if out.is_null() {
         return Err(Error::invalid("address buffer is null"));
     }
     let room = env
         .get_array_length(out)
         .map_err(|_| Error::invalid("address buffer is unreadable"))? as usize;
-    let mut enc = [0u8; MAX_ENCODED_LEN];
-    let n = addr::encode(addr, &mut enc);
-    if room < n + 2 {
+    if room < MAX_ENCODED_LEN + 2 {
         return Err(Error::invalid("address buffer is too small"));
     }
+    Ok(())
+}
+
+/// Writes `addr` into `out` as `[len:u16][encoded]`; `out` must pass [`check_addr_out`].
+pub fn write_addr(env: &mut JNIEnv, out: &JByteArray, addr: &SockAddr) -> Result<()> {
+    check_addr_out(env, out)?;
+    let mut enc = [0u8; MAX_ENCODED_LEN];
+    let n = addr::encode(addr, &mut enc);
     let mut buf = [0i8; MAX_ENCODED_LEN + 2];
     buf[..2].copy_from_slice(signed(&(n as u16).to_be_bytes()));
     buf[2..n + 2].copy_from_slice(signed(&enc[..n]));

@@ -27,6 +27,7 @@ static FD_FIELD: OnceLock<JFieldID> = OnceLock::new();
 /// Called by the JVM when the library is loaded: caches the IDs the entry points use.
 #[no_mangle]
 pub extern "system" fn JNI_OnLoad(vm: JavaVM, _reserved: *mut std::ffi::c_void) -> jint {
+    boundary::install_panic_hook();
     if let Ok(mut env) = vm.get_env() {
         if let Ok(id) = env.get_field_id("java/io/FileDescriptor", "fd", "I") {
             let _ = FD_FIELD.set(id);

@@ -7,7 +7,7 @@ use jni::sys::{jint, jlong};
 use jni::JNIEnv;
 
 use super::boundary::guard;
-use super::convert::{code, int_result, read_addr, signed, write_addr};
+use super::convert::{check_addr_out, code, int_result, read_addr, signed, write_addr};
 use super::java_bytes::JavaBytes;
 use crate::core::error::{Error, Result};
 use crate::core::mode::Mode;
@@ -230,7 +230,9 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nAccept<'l>(
     addr_out: JByteArray<'l>,
 ) -> jlong {
     guard(&mut env, -1, |env| {
-        let r = sock(h).and_then(|s| s.accept(Mode::from_nanos(new_mode)));
+        let r = check_addr_out(env, &addr_out)
+            .and_then(|()| sock(h))
+            .and_then(|s| s.accept(Mode::from_nanos(new_mode)));
         match r {
             Ok((s, addr)) => match write_addr(env, &addr_out, &addr) {
                 Ok(()) => SOCKETS.insert(s),
@@ -354,6 +356,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nRecvFrom<'l>(
 ) -> jint {
     guard(&mut env, -1, |env| {
         let r = sock(h).and_then(|s| {
+            check_addr_out(env, &addr_out)?;
             let (n, from) = s.recv_from(&mut region(env, &buf, off, len)?, flags)?;
             write_addr(env, &addr_out, &from)?;
             Ok(n)
@@ -565,6 +568,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nRecvMsg<'l>(
             if data.is_null() || anc_out.is_null() {
                 return Err(Error::invalid("buffers must not be null"));
             }
+            check_addr_out(env, &addr_out)?;
             let space =
                 usize::try_from(anc_space).map_err(|_| Error::invalid("negative ancbufsize"))?;
             let len = env

@@ -62,6 +62,18 @@ fn poll_entries(
         return Err(Error::invalid("poll arrays must not be null"));
     }
     let bad = |_| Error::invalid("poll arrays are shorter than the entry count");
+    for len in [
+        env.get_array_length(fds),
+        env.get_array_length(handles),
+        env.get_array_length(events),
+        env.get_array_length(revents),
+    ] {
+        if (len.map_err(bad)? as usize) < n {
+            return Err(Error::invalid(
+                "poll arrays are shorter than the entry count",
+            ));
+        }
+    }
     let mut raw_fds = vec![0i32; n];
     let mut hs = vec![0i64; n];
     let mut evs = vec![0i16; n];
@@ -71,9 +83,6 @@ fn poll_entries(
         .map_err(bad)?;
     env.get_short_array_region(events, 0, &mut evs)
         .map_err(bad)?;
-    if (env.get_array_length(revents).map_err(bad)? as usize) < n {
-        return Err(Error::invalid("revents is shorter than the entry count"));
-    }
     let mut held: Vec<Arc<Socket>> = Vec::new();
     for (i, &h) in hs.iter().enumerate() {
         if h != 0 {

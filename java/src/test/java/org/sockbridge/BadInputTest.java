@@ -1,0 +1,175 @@
+package org.sockbridge;
+
+import static org.junit.Assert.*;
+import static org.sockbridge.SocketConstants.*;
+
+import org.junit.After;
+import org.junit.Test;
+
+/**
+ * Nothing Java passes in may crash the JVM: forged, zero and closed handles, null or short
+ * arrays, negative or huge lengths, absurd option lengths and garbage addresses all give a clear
+ * exception. Several tests call the native entry points directly, bypassing the facade's checks,
+ * to prove the native side defends itself too.
+ */
+public class BadInputTest {
+    private static final long[] FORGED = {0L, -1L, 1L, Long.MAX_VALUE, Long.MIN_VALUE, 0x7fffffff00000000L, 0xdeadbeefL};
+
+    @After
+    public void jvmStillWorks() throws Exception {
+        try (NativeSocket s = Net.udp4()) {
+            assertTrue(s.fileno() >= 0);
+        }
+    }
+
+    @Test
+    public void forgedHandlesAreEbadf() {
+        byte[] buf = new byte[8];
+        byte[] addr = new byte[SockAddr.OUT_BUFFER];
+        for (long h : FORGED) {
+            assertEquals(-9, NativeSocket.nRecv(h, buf, 0, 8, 0));
+            assertEquals(-9, NativeSocket.nSend(h, buf, 0, 8, 0));
+            assertEquals(-9, NativeSocket.nRecvFrom(h, buf, 0, 8, 0, addr));
+            assertEquals(-9L, NativeSocket.nAccept(h, -1, addr));
+            assertEquals(-9, NativeSocket.nClose(h));
+            assertEquals(-9, NativeSocket.nFileno(h));
+            assertEquals(-9, NativeSocket.nSetOptInt(h, SOL_SOCKET, SO_REUSEADDR, 1));
+            assertEquals(-9L, NativeSocket.nDup(h));
+        }
+    }
+
+    @Test
+    public void nullAndShortArraysThrowNotCrash() throws Exception {
+        try (NativeSocket s = Net.udp4()) {
+            long h = s.handle();
+            expectIllegal(() -> NativeSocket.nRecv(h, null, 0, 8, 0));
+            expectIllegal(() -> NativeSocket.nSend(h, null, 0, 8, 0));
+            expectIllegal(() -> NativeSocket.nRecv(h, new byte[4], 0, 8, MSG_DONTWAIT));
+            expectIllegal(() -> NativeSocket.nSend(h, new byte[4], 2, 3, 0));
+            expectIllegal(() -> NativeSocket.nSend(h, new byte[4], -1, 1, 0));
+            expectIllegal(() -> NativeSocket.nSend(h, new byte[4], 0, -1, 0));
+            expectIllegal(() -> NativeSocket.nSend(h, new byte[4], Integer.MAX_VALUE, Integer.MAX_VALUE, 0));
+            expectIllegal(() -> NativeSocket.nRecvFrom(h, new byte[4], 0, 4, MSG_DONTWAIT, new byte[1]));
+            expectIllegal(() -> NativeSocket.nBind(h, null, 8));
+            expectIllegal(() -> NativeSocket.nBind(h, new byte[4], 8));
+            expectIllegal(() -> NativeSocket.nBind(h, new byte[] {0, 2, 0}, 3));
+            expectIllegal(() -> NativeSocket.nBind(h, new byte[] {0, 2, 0, 0, 0, 0, 0, 0}, -5));
+            expectIllegal(() -> NativeSocket.nConnect(h, new byte[] {(byte) 0xff, (byte) 0xff, 1, 2}, 4));
+            expectIllegal(() -> NativeSocket.nSetOptBytes(h, SOL_SOCKET, SO_LINGER, null));
+            expectIllegal(() -> NativeSocket.nSetOptBytes(h, SOL_SOCKET, SO_LINGER, new byte[1 << 20]));
+            expectIllegal(() -> NativeSocket.nGetOptBytes(h, SOL_SOCKET, SO_TYPE, new byte[4], 5000));
+            expectIllegal(() -> NativeSocket.nGetOptBytes(h, SOL_SOCKET, SO_TYPE, new byte[4], -3));
+            expectIllegal(() -> NativeSocket.nGetOptInt(h, SOL_SOCKET, SO_TYPE, new int[0]));
+            expectIllegal(() -> NativeSocket.nInfo(h, new int[1]));
+            expectIllegal(() -> NativeSocket.nSendMsg(h, new byte[1], new byte[] {0, 0, 0, 1, 0, 0, 0, 1, 0x7f, 0, 0, 0}, 0, null, 0));
+            expectIllegal(() -> NativeSocket.nRecvMsg(h, new byte[4], -1, MSG_DONTWAIT, new byte[4], new int[2], new byte[112]));
+        }
+    }
+
+    @Test
+    public void facadeChecksArgumentsBeforeNativeCode() throws Exception {
+        try (NativeSocket s = Net.udp4()) {
+            try {
+                s.send(new byte[4], 3, 2, 0);
+                fail();
+            } catch (IndexOutOfBoundsException expected) {
+                // offset + length past the end
+            }
+            try {
+                s.recv(null, 0, 1, 0);
+                fail();
+            } catch (NullPointerException expected) {
+                // null buffer
+            }
+            try {
+                s.recv(-1, 0);
+                fail();
+            } catch (IllegalArgumentException expected) {
+                assertEquals("negative buffersize in recv", expected.getMessage());
+            }
+            try {
+                SockAddr.inet("127.0.0.1", 70000);
+                fail();
+            } catch (IllegalArgumentException expected) {
+                assertEquals("port must be 0-65535.", expected.getMessage());
+            }
+            try {
+                SockAddr.unix(new byte[200]);
+                fail();
+            } catch (IllegalArgumentException expected) {
+                assertEquals("AF_UNIX path too long", expected.getMessage());
+            }
+            try {
+                SockAddr.inet("not-an-ip", 1);
+                fail();
+            } catch (SocketError expected) {
+                assertEquals("illegal IP address string passed to inet_pton", expected.getMessage());
+            }
+        }
+    }
+
+    @Test
+    public void pollWithBadArraysThrows() throws Exception {
+        expectIllegal(() -> Poller.poll(new int[1], new long[1], new short[1], new short[1], 5, 0));
+        expectIllegal(() -> Poller.poll(null, new long[1], new short[1], new short[1], 1, 0));
+        expectIllegal(() -> Poller.poll(new int[1], new long[1], new short[1], new short[1], -1, 0));
+        try {
+            Poller.select(java.util.List.of("not an fd"), java.util.List.of(), java.util.List.of(), 0.0);
+            fail();
+        } catch (IllegalArgumentException expected) {
+            assertEquals("argument must be an int, or have a fileno() method.", expected.getMessage());
+        }
+        SocketError e = Net.expectError(
+                () -> Poller.poll(new int[1], new long[] {0xdeadbeefL}, new short[1], new short[1], 1, 0));
+        assertEquals(9, e.errno());
+    }
+
+    @Test
+    public void epollRefusesBadArguments() throws Exception {
+        try (Epoll ep = new Epoll()) {
+            assertEquals(9, Net.expectError(() -> ep.register(999_999, EPOLLIN)).errno());
+            try {
+                ep.poll(0.0, 0);
+                fail();
+            } catch (IllegalArgumentException expected) {
+                // maxevents must be > 0
+            }
+        }
+        Epoll closed = new Epoll();
+        closed.close();
+        closed.close();
+        assertEquals(9, Net.expectError(closed::fileno).errno());
+    }
+
+    @Test
+    public void aNativePanicBecomesAJavaError() {
+        try {
+            NativeLibrary.panicForTest();
+            fail();
+        } catch (Error expected) {
+            assertTrue(expected.getMessage(), expected.getMessage().contains("panic requested by test"));
+        }
+    }
+
+    @Test
+    public void resolverRefusesNullAndEmbeddedNul() throws Exception {
+        expectIllegal(() -> Resolver.gethostbynameEx(null));
+        expectIllegal(() -> Resolver.getaddrinfo("local\0host", null, 0, 0, 0, 0));
+        expectIllegal(() -> Resolver.inetNtop(AF_INET, new byte[3]));
+        assertEquals(97, Net.expectError(() -> Resolver.inetPton(12345, "1.2.3.4")).errno());
+    }
+
+    interface Call {
+        Object call() throws Exception;
+    }
+
+    /** Expects a clear argument exception: ours, or the JVM's own array bounds check. */
+    private static void expectIllegal(Call c) throws Exception {
+        try {
+            c.call();
+            fail("expected IllegalArgumentException");
+        } catch (IllegalArgumentException | IndexOutOfBoundsException expected) {
+            assertNotNull(expected.getMessage());
+        }
+    }
+}
