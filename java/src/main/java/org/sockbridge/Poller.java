@@ -70,41 +70,56 @@ public final class Poller {
      * 0 polls. A closed fd raises {@code EBADF}, as select(2) does.
      */
     public static Selected select(List<?> r, List<?> w, List<?> x, Double timeoutSeconds) throws SocketError {
+        int[][] idx = selectIndexes(r, w, x, timeoutSeconds);
+        List<?>[] lists = {r, w, x};
+        List<List<Object>> out = new ArrayList<>();
+        for (int k = 0; k < 3; k++) {
+            List<Object> ready = new ArrayList<>();
+            for (int i : idx[k]) {
+                ready.add(lists[k].get(i));
+            }
+            out.add(ready);
+        }
+        return new Selected(out.get(0), out.get(1), out.get(2));
+    }
+
+    /** Like {@link #select}, but returns the positions of the ready entries in each list. */
+    public static int[][] selectIndexes(List<?> r, List<?> w, List<?> x, Double timeoutSeconds) throws SocketError {
         long timeout = timeoutNanos(timeoutSeconds);
+        List<?>[] lists = {r, w, x};
+        short[] want = {READ, (short) SocketConstants.POLLOUT, (short) SocketConstants.POLLPRI};
+        int[] sets = {READ_SET, WRITE_SET, EXCEPT_SET};
         int n = r.size() + w.size() + x.size();
         int[] fds = new int[n];
         long[] handles = new long[n];
         short[] events = new short[n];
         short[] revents = new short[n];
         int i = 0;
-        for (List<?> list : List.of(r, w, x)) {
-            short ev = list == r ? READ : list == w ? (short) SocketConstants.POLLOUT : (short) SocketConstants.POLLPRI;
-            for (Object o : list) {
+        for (int k = 0; k < 3; k++) {
+            for (Object o : lists[k]) {
                 fds[i] = fdOf(o);
                 handles[i] = handleOf(o);
-                events[i] = ev;
+                events[i] = want[k];
                 i++;
             }
         }
         Errors.check(nPoll(fds, handles, events, revents, n, timeout));
-        List<Object> rr = new ArrayList<>();
-        List<Object> wr = new ArrayList<>();
-        List<Object> xr = new ArrayList<>();
+        int[][] out = new int[3][];
         i = 0;
-        for (List<?> list : List.of(r, w, x)) {
-            int set = list == r ? READ_SET : list == w ? WRITE_SET : EXCEPT_SET;
-            List<Object> out = list == r ? rr : list == w ? wr : xr;
-            for (Object o : list) {
+        for (int k = 0; k < 3; k++) {
+            int[] hits = new int[lists[k].size()];
+            int count = 0;
+            for (int pos = 0; pos < lists[k].size(); pos++, i++) {
                 if ((revents[i] & SocketConstants.POLLNVAL) != 0) {
                     throw new SocketError(9, NativeLibrary.strerror(9));
                 }
-                if ((revents[i] & set) != 0) {
-                    out.add(o);
+                if ((revents[i] & sets[k]) != 0) {
+                    hits[count++] = pos;
                 }
-                i++;
             }
+            out[k] = java.util.Arrays.copyOf(hits, count);
         }
-        return new Selected(rr, wr, xr);
+        return out;
     }
 
     static long timeoutNanos(Double seconds) {

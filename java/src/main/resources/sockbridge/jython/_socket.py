@@ -1,0 +1,782 @@
+"""Low-level socket module for Jython on sockbridge: CPython 2.7's _socket API over real
+operating-system sockets (org.sockbridge.NativeSocket).
+
+Each method does its argument checks in Python, then makes one Java call; Java exceptions from
+the facade are turned into socket.error / timeout / gaierror / herror with CPython's errno and
+message.
+"""
+
+import errno as _errno
+import struct as _struct
+
+from java.lang import IllegalArgumentException as _JIllegalArgument
+from org.sockbridge import AddressLookupError as _JGaiError
+from org.sockbridge import HostLookupError as _JHError
+from org.sockbridge import NativeSocket as _NativeSocket
+from org.sockbridge import Resolver as _Resolver
+from org.sockbridge import SockAddr as _SockAddr
+from org.sockbridge import SocketConstants as _Constants
+from org.sockbridge import SocketError as _JSocketError
+from org.sockbridge import SocketTimeout as _JSocketTimeout
+from org.sockbridge.jython import PyBridge as _bridge
+
+# ---- constants: the Linux values, read from the Java facade ---------------------------------
+
+_PREFIXES = ('AF_', 'SOCK_', 'SOL_', 'SO_', 'IPPROTO_', 'IP_', 'IPV6_', 'TCP_', 'MSG_',
+             'AI_', 'NI_', 'EAI_', 'SHUT_', 'INADDR_', 'SCM_')
+
+
+def _load_constants(namespace):
+    for field in _Constants.getFields():
+        name = field.getName()
+        if name.startswith(_PREFIXES):
+            value = field.getInt(None)
+            if name.startswith('INADDR_'):
+                value &= 0xffffffff
+            namespace[name] = value
+
+
+_load_constants(globals())
+
+# Jython extras, kept for existing Jython programs (not in CPython):
+SO_TIMEOUT = 512       # setsockopt(SOL_SOCKET, SO_TIMEOUT, ms) == settimeout(ms / 1000.0)
+has_ipv6 = True
+_GLOBAL_DEFAULT_TIMEOUT = object()
+
+# ---- exceptions: CPython 2.7's shapes --------------------------------------------------------
+
+
+class error(IOError):
+    """socket.error: args == (errno, strerror)."""
+
+
+class herror(error):
+    """Host lookup error: args == (h_errno, message)."""
+
+
+class gaierror(error):
+    """getaddrinfo error: args == (EAI_* code, message)."""
+
+
+class timeout(error):
+    """The socket's timeout elapsed: args == ('timed out',)."""
+
+
+def _convert(e):
+    """The Python exception for a Java exception from the facade."""
+    if isinstance(e, _JSocketTimeout):
+        return timeout('timed out')
+    text = str(e.strerror())
+    if isinstance(e, _JGaiError):
+        return gaierror(e.errno(), text)
+    if isinstance(e, _JHError):
+        return herror(e.errno(), text)
+    if e.errno() == 0:
+        return error(text)
+    return error(e.errno(), text)
+
+
+def _ebadf():
+    return error(_errno.EBADF, 'Bad file descriptor')
+
+
+# ---- argument checks -------------------------------------------------------------------------
+
+def _int(value, what='an integer is required'):
+    if not isinstance(value, (int, long)):
+        if isinstance(value, float):
+            raise TypeError('integer argument expected, got float')
+        raise TypeError(what)
+    return value
+
+
+def _c_int(value):
+    value = _int(value)
+    if not -2147483648 <= value <= 2147483647:
+        raise OverflowError('signed integer is greater than maximum')
+    return int(value)
+
+
+def _timeout_value(value):
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, long, float)):
+        raise TypeError('a float is required')
+    value = float(value)
+    if value != value:
+        raise ValueError('Invalid value NaN (not a number)')
+    if value < 0.0:
+        raise ValueError('Timeout value out of range')
+    return value
+
+
+def _text(value, what):
+    if isinstance(value, unicode):
+        return value.encode('idna') if value else ''
+    if isinstance(value, str):
+        return value
+    raise TypeError('%s must be string, not %s' % (what, type(value).__name__))
+
+
+_numeric_cache = {}
+
+
+def _ip_addr(family, host, port, flowinfo=0, scope_id=0):
+    """A SockAddr for (host, port) in family, resolving names as CPython does."""
+    key = (family, host, port, flowinfo, scope_id)
+    cached = _numeric_cache.get(key)
+    if cached is not None:
+        return cached
+    try:
+        if host == '':
+            text = '0.0.0.0' if family == AF_INET else '::'
+            numeric = True
+        elif host == '<broadcast>':
+            if family != AF_INET:
+                raise gaierror(EAI_ADDRFAMILY, 'Address family for hostname not supported')
+            text, numeric = '255.255.255.255', True
+        else:
+            try:
+                _Resolver.inetPton(family, host)
+                text, numeric = host, True
+            except _JSocketError:
+                infos = _Resolver.getaddrinfo(host, None, family, 0, 0, 0)
+                text, numeric = infos.get(0).address.host(), False
+        if family == AF_INET:
+            addr = _SockAddr.inet(text, port)
+        else:
+            addr = _SockAddr.inet6(text, port, flowinfo, scope_id)
+    except _JSocketError, e:
+        raise _convert(e)
+    if numeric:
+        if len(_numeric_cache) > 512:
+            _numeric_cache.clear()
+        _numeric_cache[key] = addr
+    return addr
+
+
+def _sockaddr(family, address, what='getsockaddrarg'):
+    """Converts a Python address for `family` into a SockAddr, with CPython's errors."""
+    if family == AF_UNIX:
+        if isinstance(address, unicode):
+            address = address.encode('utf-8')
+        if not isinstance(address, str):
+            raise TypeError('%s: AF_UNIX address must be str, not %s' % (what, type(address).__name__))
+        if len(address) > 108 or (len(address) == 108 and not address.startswith('\0')):
+            raise error('AF_UNIX path too long')
+        return _SockAddr.unix(_bridge.bytesOf(address))
+    if family in (AF_INET, AF_INET6):
+        if not isinstance(address, tuple):
+            raise TypeError('%s: AF_%s address must be tuple, not %s'
+                            % (what, 'INET' if family == AF_INET else 'INET6', type(address).__name__))
+        if family == AF_INET and len(address) != 2:
+            raise TypeError('AF_INET address must be a pair (host, port)')
+        if family == AF_INET6 and not 2 <= len(address) <= 4:
+            raise TypeError('AF_INET6 address must be a tuple (host, port[, flowinfo[, scopeid]])')
+        host = _text(address[0], 'host')
+        port = _int(address[1], 'an integer is required')
+        if not 0 <= port <= 65535:
+            raise OverflowError('%s: port must be 0-65535.' % what)
+        if family == AF_INET:
+            return _ip_addr(family, host, port)
+        flowinfo = _int(address[2]) if len(address) > 2 else 0
+        scope_id = _int(address[3]) if len(address) > 3 else 0
+        if not 0 <= flowinfo <= 0xfffff:
+            raise OverflowError('%s: flowinfo must be 0-1048575.' % what)
+        return _ip_addr(family, host, port, flowinfo, scope_id & 0xffffffff)
+    raise error(_errno.EAFNOSUPPORT, 'Address family not supported by protocol')
+
+
+_address = _bridge.address
+
+# ---- module-level state ----------------------------------------------------------------------
+
+_default_timeout = [None]
+
+
+def getdefaulttimeout():
+    """The timeout new sockets start with (None: blocking)."""
+    return _default_timeout[0]
+
+
+def setdefaulttimeout(value):
+    """Sets the timeout new sockets start with."""
+    value = _timeout_value(value)
+    _NativeSocket.setDefaultTimeout(value)
+    _default_timeout[0] = value
+
+
+# ---- the socket object -----------------------------------------------------------------------
+
+
+class _NativeRef(object):
+    """Shares one NativeSocket between a socket object and the files made by makefile():
+    the fd closes when the last holder lets go, as CPython 2.7's reference counting does."""
+
+    __slots__ = ('native', 'holders')
+
+    def __init__(self, native):
+        self.native = native
+        self.holders = 1
+
+    def acquire(self):
+        self.holders += 1
+
+    def release(self):
+        self.holders -= 1
+        if self.holders <= 0:
+            self.native.close()
+
+    def force_close(self):
+        self.holders = 0
+        self.native.close()
+
+
+class socket(object):
+    """socket([family[, type[, proto]]]) -> socket object, as CPython 2.7's."""
+
+    __slots__ = ('_ref', '_native', '_family', '_type', '_proto', '__weakref__')
+
+    def __init__(self, family=AF_INET, type=SOCK_STREAM, proto=0, _native=None):
+        if _native is None:
+            family, type, proto = _c_int(family), _c_int(type), _c_int(proto)
+            try:
+                _native = _NativeSocket.create(family, type, proto)
+            except _JSocketError, e:
+                raise _convert(e)
+        self._native = _native
+        self._ref = _NativeRef(_native)
+        self._family = _native.family()
+        self._type = _native.type()
+        self._proto = _native.proto()
+
+    family = property(lambda self: self._family, doc='the socket family')
+    type = property(lambda self: self._type, doc='the socket type')
+    proto = property(lambda self: self._proto, doc='the socket protocol')
+
+    def _n(self):
+        n = self._native
+        if n is None:
+            raise _ebadf()
+        return n
+
+    def __repr__(self):
+        try:
+            fd = self._n().fileno()
+        except (error, _JSocketError):
+            fd = -1
+        return '<socket object, fd=%d, family=%d, type=%d, protocol=%d>' % (
+            fd, self._family, self._type, self._proto)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def fileno(self):
+        """The real file descriptor (an int)."""
+        try:
+            return self._n().fileno()
+        except _JSocketError, e:
+            raise _convert(e)
+
+    def close(self):
+        """Closes the socket; files from makefile() keep the fd open until they close too."""
+        if self._native is not None:
+            self._native = None
+            self._ref.release()
+
+    def detach(self):
+        """Closes the socket object without closing the fd; returns the fd."""
+        n = self._n()
+        self._native = None
+        try:
+            return n.detach()
+        except _JSocketError, e:
+            raise _convert(e)
+
+    def dup(self):
+        """A new socket object on a duplicate fd."""
+        try:
+            return socket(_native=self._n().dup())
+        except _JSocketError, e:
+            raise _convert(e)
+
+    # -- modes --
+
+    def settimeout(self, value):
+        """None: blocking; 0.0: non-blocking; t > 0: timeout mode."""
+        value = _timeout_value(value)
+        try:
+            self._n().setTimeout(value)
+        except _JSocketError, e:
+            raise _convert(e)
+
+    def gettimeout(self):
+        """The timeout in seconds, or None when blocking."""
+        return self._n().getTimeout()
+
+    def setblocking(self, flag):
+        """setblocking(True) == settimeout(None); setblocking(False) == settimeout(0.0)."""
+        self.settimeout(None if _int(flag) else 0.0)
+
+    # -- connection set-up --
+
+    def bind(self, address):
+        """Binds to a local address."""
+        n = self._n()
+        addr = _sockaddr(self._family, address)
+        try:
+            n.bind(addr)
+        except _JSocketError, e:
+            raise _convert(e)
+
+    def listen(self, backlog=128):
+        """Starts listening for connections."""
+        backlog = _c_int(backlog)
+        try:
+            self._n().listen(backlog)
+        except _JSocketError, e:
+            raise _convert(e)
+
+    def accept(self):
+        """(socket, address) for the next connection."""
+        try:
+            got = self._n().accept()
+        except _JSocketError, e:
+            raise _convert(e)
+        return socket(_native=got.socket), _address(got.address)
+
+    def connect(self, address):
+        """Connects to a remote address (EINPROGRESS when non-blocking)."""
+        n = self._n()
+        addr = _sockaddr(self._family, address)
+        try:
+            n.connect(addr)
+        except _JSocketError, e:
+            raise _convert(e)
+
+    def connect_ex(self, address):
+        """connect() that returns the errno instead of raising it (0 on success)."""
+        n = self._n()
+        addr = _sockaddr(self._family, address)
+        try:
+            return n.connectEx(addr)
+        except _JSocketError, e:
+            raise _convert(e)
+
+    def shutdown(self, how):
+        """Shuts down one or both directions (SHUT_RD, SHUT_WR, SHUT_RDWR)."""
+        how = _c_int(how)
+        try:
+            self._n().shutdown(how)
+        except _JSocketError, e:
+            raise _convert(e)
+
+    def getsockname(self):
+        """The local address."""
+        try:
+            return _address(self._n().getSockName())
+        except _JSocketError, e:
+            raise _convert(e)
+
+    def getpeername(self):
+        """The remote address (ENOTCONN when not connected)."""
+        try:
+            return _address(self._n().getPeerName())
+        except _JSocketError, e:
+            raise _convert(e)
+
+    # -- data --
+
+    def send(self, data, flags=0):
+        """Sends data; returns the number of bytes sent."""
+        n = self._n()
+        flags = _c_int(flags)
+        try:
+            return _bridge.send(n, data, flags)
+        except _JSocketError, e:
+            raise _convert(e)
+
+    def sendall(self, data, flags=0):
+        """Sends all of data."""
+        n = self._n()
+        flags = _c_int(flags)
+        try:
+            _bridge.sendAll(n, data, flags)
+        except _JSocketError, e:
+            raise _convert(e)
+
+    def sendto(self, data, flags_or_addr, addr=None):
+        """sendto(data[, flags], address) -> count."""
+        n = self._n()
+        if addr is None:
+            flags, addr = 0, flags_or_addr
+        else:
+            flags = _c_int(flags_or_addr)
+        target = _sockaddr(self._family, addr, 'sendto')
+        try:
+            return _bridge.sendTo(n, data, flags, target)
+        except _JSocketError, e:
+            raise _convert(e)
+
+    def recv(self, bufsize, flags=0):
+        """Receives up to bufsize bytes ('' at end of stream)."""
+        n = self._n()
+        bufsize = _c_int(bufsize)
+        if bufsize < 0:
+            raise ValueError('negative buffersize in recv')
+        flags = _c_int(flags)
+        try:
+            return _bridge.recv(n, bufsize, flags)
+        except _JSocketError, e:
+            raise _convert(e)
+
+    def recvfrom(self, bufsize, flags=0):
+        """(data, address): the sender's address in every mode."""
+        n = self._n()
+        bufsize = _c_int(bufsize)
+        if bufsize < 0:
+            raise ValueError('negative buffersize in recvfrom')
+        flags = _c_int(flags)
+        try:
+            return _bridge.recvFrom(n, bufsize, flags)
+        except _JSocketError, e:
+            raise _convert(e)
+
+    def _into_size(self, buffer, nbytes, name):
+        nbytes = _c_int(nbytes)
+        if nbytes < 0:
+            raise ValueError('negative buffersize in %s' % name)
+        size = _bridge.bufferLength(buffer)
+        if nbytes == 0:
+            nbytes = size
+        elif nbytes > size:
+            raise ValueError('buffer too small for requested bytes')
+        return nbytes
+
+    def recv_into(self, buffer, nbytes=0, flags=0):
+        """Receives into a writable buffer (bytearray, memoryview, array.array)."""
+        n = self._n()
+        nbytes = self._into_size(buffer, nbytes, 'recv_into')
+        flags = _c_int(flags)
+        try:
+            return _bridge.recvInto(n, buffer, nbytes, flags)
+        except _JSocketError, e:
+            raise _convert(e)
+
+    def recvfrom_into(self, buffer, nbytes=0, flags=0):
+        """(count, address), receiving into a writable buffer."""
+        n = self._n()
+        nbytes = self._into_size(buffer, nbytes, 'recvfrom_into')
+        flags = _c_int(flags)
+        try:
+            return tuple(_bridge.recvFromInto(n, buffer, nbytes, flags))
+        except _JSocketError, e:
+            raise _convert(e)
+
+    def sendmsg(self, buffers, ancdata=(), flags=0, address=None):
+        """Python 3's sendmsg (an extra in 2.7): data buffers plus (level, type, data) items."""
+        from java.util import ArrayList
+        from org.sockbridge import Ancillary
+        n = self._n()
+        data = ''.join(str(_bridge.bytesOf(b).tostring()) for b in buffers)
+        anc = ArrayList()
+        for level, kind, payload in ancdata:
+            anc.add(Ancillary(_c_int(level), _c_int(kind), _bridge.bytesOf(payload)))
+        target = None if address is None else _sockaddr(self._family, address, 'sendmsg')
+        try:
+            return n.sendMsg(_bridge.bytesOf(data), anc, _c_int(flags), target)
+        except _JSocketError, e:
+            raise _convert(e)
+
+    def recvmsg(self, bufsize, ancbufsize=0, flags=0):
+        """Python 3's recvmsg (an extra in 2.7): (data, ancdata, msg_flags, address)."""
+        n = self._n()
+        try:
+            m = n.recvMsg(_c_int(bufsize), _c_int(ancbufsize), _c_int(flags))
+        except _JSocketError, e:
+            raise _convert(e)
+        except _JIllegalArgument, e:
+            raise ValueError(e.getMessage())
+        anc = [(a.level, a.type, a.data().tostring()) for a in m.ancillary]
+        return m.data.tostring(), anc, m.flags, _address(m.address)
+
+    # -- options --
+
+    def setsockopt(self, level, option, value):
+        """setsockopt(level, option, int or packed bytes)."""
+        n = self._n()
+        level, option = _c_int(level), _c_int(option)
+        if level == SOL_SOCKET and option == SO_TIMEOUT:
+            ms = _int(value)
+            self.settimeout(ms / 1000.0 if ms > 0 else None)
+            return
+        try:
+            if isinstance(value, (int, long)):
+                n.setSockOpt(level, option, _c_int(value))
+            else:
+                n.setSockOpt(level, option, _bridge.bytesOf(value))
+        except _JSocketError, e:
+            raise _convert(e)
+
+    def getsockopt(self, level, option, buflen=0):
+        """getsockopt(level, option[, buflen]): an int, or buflen raw bytes."""
+        n = self._n()
+        level, option, buflen = _c_int(level), _c_int(option), _c_int(buflen)
+        if level == SOL_SOCKET and option == SO_TIMEOUT:
+            t = self.gettimeout()
+            return int(t * 1000) if t else 0
+        try:
+            if buflen == 0:
+                return n.getSockOpt(level, option)
+            if not 0 < buflen <= 1024:
+                raise error('getsockopt buflen out of range')
+            return n.getSockOpt(level, option, buflen).tostring()
+        except _JSocketError, e:
+            raise _convert(e)
+
+    def makefile(self, mode='r', bufsize=-1):
+        """A file object reading and writing this socket (Python 2.7's _fileobject)."""
+        self._n()
+        self._ref.acquire()
+        return _fileobject(_RawSocket(self._ref), mode, bufsize)
+
+
+SocketType = socket
+
+
+def socketpair(family=AF_UNIX, type=SOCK_STREAM, proto=0):
+    """Two connected sockets."""
+    try:
+        a, b = _NativeSocket.pair(_c_int(family), _c_int(type), _c_int(proto))
+    except _JSocketError, e:
+        raise _convert(e)
+    return socket(_native=a), socket(_native=b)
+
+
+def fromfd(fd, family, type, proto=0):
+    """A socket object on a duplicate of fd."""
+    try:
+        return socket(_native=_NativeSocket.fromFd(_c_int(fd), _c_int(family), _c_int(type), _c_int(proto)))
+    except _JSocketError, e:
+        raise _convert(e)
+
+
+class _RawSocket(object):
+    """What a file from makefile() reads and writes: the shared NativeSocket, alive even after
+    the socket object is closed (CPython 2.7 semantics)."""
+
+    def __init__(self, ref):
+        self._ref = ref
+
+    def recv(self, bufsize):
+        try:
+            return _bridge.recv(self._ref.native, bufsize, 0)
+        except _JSocketError, e:
+            raise _convert(e)
+
+    def sendall(self, data):
+        try:
+            _bridge.sendAll(self._ref.native, data, 0)
+        except _JSocketError, e:
+            raise _convert(e)
+
+    def fileno(self):
+        try:
+            return self._ref.native.fileno()
+        except _JSocketError, e:
+            raise _convert(e)
+
+    def close(self):
+        self._ref.force_close()
+
+    def _release(self):
+        self._ref.release()
+
+
+from _sockbridge_file import _fileobject  # noqa: E402
+
+# ---- name resolution -------------------------------------------------------------------------
+
+
+def _host_arg(host):
+    if host is None:
+        return None
+    if isinstance(host, unicode):
+        return host.encode('idna')
+    if isinstance(host, str):
+        return host
+    raise TypeError('getaddrinfo() argument 1 must be string or None')
+
+
+def getaddrinfo(host, port, family=0, socktype=0, proto=0, flags=0):
+    """[(family, socktype, proto, canonname, sockaddr)], from the system resolver."""
+    host = _host_arg(host)
+    if port is None:
+        service = None
+    elif isinstance(port, (int, long)) and not isinstance(port, bool):
+        service = str(port)
+    elif isinstance(port, (str, unicode)):
+        service = str(port)
+    else:
+        raise error('Int or String expected')
+    try:
+        infos = _Resolver.getaddrinfo(host, service, _c_int(family), _c_int(socktype),
+                                      _c_int(proto), _c_int(flags))
+    except _JSocketError, e:
+        raise _convert(e)
+    except _JIllegalArgument, e:
+        raise TypeError(e.getMessage())
+    return [(i.family, i.type, i.proto, str(i.canonName), _address(i.address)) for i in infos]
+
+
+def getnameinfo(sockaddr, flags):
+    """(host, port) for a (host, port[, flowinfo, scope_id]) address."""
+    if not isinstance(sockaddr, tuple) or not 2 <= len(sockaddr) <= 4:
+        raise TypeError('getnameinfo() argument 1 must be a tuple')
+    host, port = _text(sockaddr[0], 'host'), _int(sockaddr[1])
+    flowinfo = _int(sockaddr[2]) if len(sockaddr) > 2 else 0
+    scope_id = _int(sockaddr[3]) if len(sockaddr) > 3 else 0
+    try:
+        infos = _Resolver.getaddrinfo(host, str(port), AF_UNSPEC, SOCK_DGRAM, 0, AI_NUMERICHOST)
+        if infos.size() != 1:
+            raise error('sockaddr resolved to multiple addresses')
+        a = infos.get(0).address
+        if a.family() == AF_INET:
+            if len(sockaddr) != 2:
+                raise error('IPv4 sockaddr must be 2 tuple')
+        else:
+            a = _SockAddr.inet6(a.addressBytes(), port, flowinfo, scope_id)
+        result = _Resolver.getnameinfo(a, _c_int(flags))
+    except _JSocketError, e:
+        raise _convert(e)
+    return str(result[0]), str(result[1])
+
+
+def gethostbyname(hostname):
+    """The first IPv4 address of hostname, as text."""
+    return _ip_addr(AF_INET, _text(hostname, 'gethostbyname() argument 1'), 0).host().encode('ascii')
+
+
+def _host_entry(e):
+    return str(e.name), [str(a) for a in e.aliases], [str(a) for a in e.addresses]
+
+
+def gethostbyname_ex(hostname):
+    """(hostname, aliaslist, ipaddrlist)."""
+    try:
+        return _host_entry(_Resolver.gethostbynameEx(_text(hostname, 'gethostbyname_ex() argument 1')))
+    except _JSocketError, e:
+        raise _convert(e)
+
+
+def gethostbyaddr(ip):
+    """(hostname, aliaslist, ipaddrlist) for an address."""
+    try:
+        return _host_entry(_Resolver.gethostbyaddr(_text(ip, 'gethostbyaddr() argument 1')))
+    except _JSocketError, e:
+        raise _convert(e)
+
+
+def gethostname():
+    """This machine's host name."""
+    try:
+        return str(_Resolver.gethostname())
+    except _JSocketError, e:
+        raise _convert(e)
+
+
+def getservbyname(servicename, protocolname=None):
+    """The port number of a service."""
+    try:
+        return _Resolver.getservbyname(_text(servicename, 'service'),
+                                       None if protocolname is None else _text(protocolname, 'proto'))
+    except _JSocketError, e:
+        raise _convert(e)
+
+
+def getservbyport(port, protocolname=None):
+    """The service name of a port."""
+    port = _int(port)
+    if not 0 <= port <= 65535:
+        raise OverflowError('getservbyport: port must be 0-65535.')
+    try:
+        return str(_Resolver.getservbyport(port, None if protocolname is None else _text(protocolname, 'proto')))
+    except _JSocketError, e:
+        raise _convert(e)
+
+
+def getprotobyname(name):
+    """The number of a protocol such as 'tcp'."""
+    try:
+        return _Resolver.getprotobyname(_text(name, 'name'))
+    except _JSocketError, e:
+        raise _convert(e)
+
+
+# ---- address text and byte order ------------------------------------------------------------
+
+def inet_pton(family, ip_string):
+    """Packed bytes of a textual address."""
+    try:
+        return _Resolver.inetPton(_c_int(family), _text(ip_string, 'ip')).tostring()
+    except _JSocketError, e:
+        raise _convert(e)
+
+
+def inet_ntop(family, packed):
+    """Text of a packed address."""
+    family = _c_int(family)
+    if not isinstance(packed, str):
+        raise TypeError('inet_ntop() argument 2 must be string or read-only buffer')
+    if family not in (AF_INET, AF_INET6):
+        raise ValueError('unknown address family %d' % family)
+    if len(packed) != (4 if family == AF_INET else 16):
+        raise ValueError('invalid length of packed IP address string')
+    return str(_Resolver.inetNtop(family, _bridge.bytesOf(packed)))
+
+
+def inet_aton(ip_string):
+    """Packed 4 bytes of a (possibly short-form) IPv4 address."""
+    try:
+        return _Resolver.inetAton(_text(ip_string, 'ip')).tostring()
+    except _JSocketError, e:
+        raise _convert(e)
+
+
+def inet_ntoa(packed):
+    """Dotted text of 4 packed bytes."""
+    if not isinstance(packed, str):
+        raise TypeError('inet_ntoa() argument 1 must be string or read-only buffer')
+    if len(packed) != 4:
+        raise error('packed IP wrong length for inet_ntoa')
+    return '%d.%d.%d.%d' % _struct.unpack('4B', packed)
+
+
+def _u16(x):
+    x = _int(x)
+    if x < 0:
+        raise OverflowError("can't convert negative number to unsigned long")
+    return x
+
+
+def htons(x):
+    """Host to network order, 16 bits."""
+    x = _u16(x) & 0xffff
+    return ((x << 8) & 0xff00) | (x >> 8)
+
+
+ntohs = htons
+
+
+def htonl(x):
+    """Host to network order, 32 bits."""
+    x = _u16(x)
+    if x > 0xffffffff:
+        raise OverflowError('long int larger than 32 bits')
+    return _struct.unpack('>I', _struct.pack('<I', x))[0]
+
+
+ntohl = htonl

@@ -1,0 +1,66 @@
+"""Error paths: errno and exception kind for each, on real sockets."""
+import socket
+import struct
+
+from common import case, dead_port, expect, listener, tcp_pair
+
+port = dead_port()
+c = socket.socket()
+case('connect refused', lambda: c.connect(('127.0.0.1', port)))
+c.close()
+c = socket.socket()
+case('connect_ex refused', lambda: c.connect_ex(('127.0.0.1', port)))
+c.close()
+
+l = listener()
+s = socket.socket()
+case('bind in use', lambda: s.bind(l.getsockname()))
+case('bind not local', lambda: s.bind(('192.0.2.1', 0)))
+s.close()
+
+s = socket.socket()
+case('getpeername unconnected', s.getpeername)
+case('send unconnected', lambda: s.send(b'x'))
+case('recv unconnected', lambda: s.recv(1))
+case('shutdown unconnected', lambda: s.shutdown(socket.SHUT_RDWR))
+case('listen then connect', lambda: (s.listen(1), s.connect(l.getsockname())))
+s.close()
+
+c, a = tcp_pair()
+case('connect again', lambda: c.connect(l.getsockname()))
+case('connect_ex again', lambda: c.connect_ex(l.getsockname()))
+case('shutdown bad how', lambda: c.shutdown(7))
+a.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+a.close()
+c.settimeout(5)
+case('recv reset by peer', lambda: c.recv(10))
+case('send after reset', lambda: c.send(b'x'))
+c.close()
+
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+case('udp send unconnected', lambda: u.send(b'x'))
+case('udp sendto too big', lambda: u.sendto(b'x' * 70000, ('127.0.0.1', port)))
+u.connect(('127.0.0.1', port))
+u.send(b'ping')
+u.settimeout(2)
+case('udp recv after icmp refused', lambda: u.recv(10))
+u.close()
+
+s = socket.socket()
+s.close()
+case('close twice', s.close)
+case('send after close', lambda: s.send(b'x'))
+case('recv after close', lambda: s.recv(1))
+case('bind after close', lambda: s.bind(('127.0.0.1', 0)))
+case('connect after close', lambda: s.connect(('127.0.0.1', port)))
+case('accept after close', s.accept)
+case('getsockname after close', s.getsockname)
+case('setsockopt after close', lambda: s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1))
+case('settimeout after close', lambda: s.settimeout(1))
+case('family after close', lambda: s.family)
+
+case('bad family', lambda: socket.socket(12345, socket.SOCK_STREAM))
+case('bad proto', lambda: socket.socket(socket.AF_INET, socket.SOCK_STREAM, 17))
+case('bad type', lambda: socket.socket(socket.AF_INET, 999))
+l.close()
+expect('connect to ipv6 loopback refused', lambda: None)
