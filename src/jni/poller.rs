@@ -110,6 +110,51 @@ fn poll_entries(
     Ok(ready)
 }
 
+/// Looks for the fd inside an arbitrary Java I/O object, without access checks (JNI ignores
+/// module encapsulation): a `FileDescriptor` itself, a field `fd` of type `FileDescriptor`
+/// (streams, `RandomAccessFile`, NIO file/pipe/socket channels), or, through fields `in`/`out`,
+/// the stream a filter or channel adapter wraps. Returns the fd or `-EBADF`.
+#[no_mangle]
+pub extern "system" fn Java_org_sockbridge_Poller_nFdOfObject<'l>(
+    mut env: JNIEnv<'l>,
+    _: JClass<'l>,
+    object: JObject<'l>,
+) -> jint {
+    guard(&mut env, -1, |env| probe_fd(env, &object, 0).unwrap_or(-libc::EBADF))
+}
+
+fn object_field<'l>(env: &mut JNIEnv<'l>, obj: &JObject, name: &str, sig: &str) -> Option<JObject<'l>> {
+    let value = env.get_field(obj, name, sig);
+    if env.exception_check().unwrap_or(false) {
+        let _ = env.exception_clear();
+    }
+    let found = value.ok()?.l().ok()?;
+    (!found.is_null()).then_some(found)
+}
+
+fn probe_fd(env: &mut JNIEnv, obj: &JObject, depth: u32) -> Option<i32> {
+    if obj.is_null() || depth > 4 {
+        return None;
+    }
+    let is_descriptor = env
+        .is_instance_of(obj, "java/io/FileDescriptor")
+        .unwrap_or(false);
+    if is_descriptor {
+        return super::fd_of(env, obj).filter(|&fd| fd >= 0);
+    }
+    if let Some(fd) = object_field(env, obj, "fd", "Ljava/io/FileDescriptor;") {
+        return super::fd_of(env, &fd).filter(|&fd| fd >= 0);
+    }
+    for (name, sig) in [("in", "Ljava/io/InputStream;"), ("out", "Ljava/io/OutputStream;")] {
+        if let Some(inner) = object_field(env, obj, name, sig) {
+            if let Some(fd) = probe_fd(env, &inner, depth + 1) {
+                return Some(fd);
+            }
+        }
+    }
+    None
+}
+
 /// The fd inside a `java.io.FileDescriptor`, or -1 (`EBADF` as a negative code) if it has none.
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_Poller_nFdOf<'l>(

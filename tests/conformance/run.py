@@ -9,6 +9,7 @@ cases too. Writes "N passed, N failed" to build/conformance-results.txt.
 """
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -16,7 +17,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 JYTHON = [os.path.join(ROOT, 'bin', 'sockbridge-jython')]
-TIMEOUT = 300
+TIMEOUT = 180
 
 
 def run(cmd, script):
@@ -26,7 +27,8 @@ def run(cmd, script):
                            text=True, timeout=TIMEOUT)
         out, err, code = p.stdout, p.stderr, p.returncode
     except subprocess.TimeoutExpired as e:
-        out, err, code = (e.stdout or b'').decode() if isinstance(e.stdout, bytes) else (e.stdout or ''), 'timeout', -1
+        out = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or '')
+        err, code = 'timed out after %ds' % TIMEOUT, -1
     return out, err, code, time.time() - start
 
 
@@ -56,7 +58,7 @@ def main():
     only = sys.argv[1:]
     allowed = load_allowed()
     passed = failed = allowed_used = 0
-    scripts = sorted(f for f in os.listdir(HERE) if f.startswith('c') and f.endswith('.py'))
+    scripts = sorted(f for f in os.listdir(HERE) if re.match(r'c\d\d_.*\.py$', f))
     if only:
         scripts = [s for s in scripts if any(o in s for o in only)]
     for name in scripts:

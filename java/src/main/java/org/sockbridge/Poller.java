@@ -42,7 +42,34 @@ public final class Poller {
         if (o instanceof FileDescriptor) {
             return Errors.check(nFdOf(o));
         }
+        if (o != null) {
+            int fd = fdOfIoObject(o);
+            if (fd >= 0) {
+                return fd;
+            }
+        }
         throw new IllegalArgumentException("argument must be an int, or have a fileno() method.");
+    }
+
+    /**
+     * The fd behind a Java I/O object: streams, {@code RandomAccessFile}, NIO channels, and
+     * objects with a public {@code getChannel()} (Jython's {@code FileIO}/{@code StreamIO},
+     * what {@code os.pipe()}, {@code open()} and {@code sys.stdin} give). -1 if none is found.
+     */
+    static int fdOfIoObject(Object o) {
+        try {
+            java.lang.reflect.Method m = o.getClass().getMethod("getChannel");
+            Object channel = m.invoke(o);
+            if (channel != null) {
+                int fd = nFdOfObject(channel);
+                if (fd >= 0) {
+                    return fd;
+                }
+            }
+        } catch (ReflectiveOperationException | RuntimeException noChannel) {
+            // not a channel holder: probe the object itself
+        }
+        return nFdOfObject(o);
     }
 
     static long handleOf(Object o) {
@@ -146,4 +173,6 @@ public final class Poller {
             long timeoutNanos);
 
     private static native int nFdOf(Object fileDescriptor);
+
+    private static native int nFdOfObject(Object ioObject);
 }

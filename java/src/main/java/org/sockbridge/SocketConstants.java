@@ -26,6 +26,8 @@ public final class SocketConstants {
     public static final int AF_CAN = 29;
     /** {@code AF_ECONET} on Linux. */
     public static final int AF_ECONET = 19;
+    /** {@code AF_DECnet} on Linux. */
+    public static final int AF_DECnet = 12;
     /** {@code AF_INET} on Linux. */
     public static final int AF_INET = 2;
     /** {@code AF_INET6} on Linux. */
@@ -242,8 +244,6 @@ public final class SocketConstants {
     public static final int IP_HDRINCL = 3;
     /** {@code IP_MAX_MEMBERSHIPS} on Linux. */
     public static final int IP_MAX_MEMBERSHIPS = 20;
-    /** {@code IP_MULTICAST_ALL} on Linux. */
-    public static final int IP_MULTICAST_ALL = 49;
     /** {@code IP_MULTICAST_IF} on Linux. */
     public static final int IP_MULTICAST_IF = 32;
     /** {@code IP_MULTICAST_LOOP} on Linux. */

@@ -4,6 +4,7 @@ including Jython file objects, sys.stdin and os.pipe() ends.
 """
 
 from java.io import FileDescriptor as _FileDescriptor
+from java.lang import Object as _JObject
 from java.lang import IllegalArgumentException as _JIllegalArgument
 from java.util import ArrayList as _ArrayList
 from org.sockbridge import Epoll as _Epoll
@@ -52,17 +53,17 @@ def _fd_object(obj):
         if obj < 0:
             raise ValueError('file descriptor cannot be a negative integer (%d)' % obj)
         return int(obj)
-    if isinstance(obj, _FileDescriptor):
+    if isinstance(obj, _JObject):
         return obj
     fileno = getattr(obj, 'fileno', None)
     if fileno is None:
         raise TypeError('argument must be an int, or have a fileno() method.')
     fd = fileno()
-    if isinstance(fd, _FileDescriptor):
-        return fd
-    if hasattr(fd, '__int__') and not isinstance(fd, (int, long)):
-        fd = int(fd)
     if not isinstance(fd, (int, long)):
+        # Jython file objects, os.pipe() ends and sys.stdin give Java I/O objects: the Java
+        # side finds the real fd inside them.
+        if isinstance(fd, _JObject):
+            return fd
         raise TypeError('fileno() returned a non-integer')
     if fd < 0:
         raise ValueError('file descriptor cannot be a negative integer (%d)' % fd)
