@@ -120,10 +120,17 @@ pub extern "system" fn Java_org_sockbridge_Poller_nFdOfObject<'l>(
     _: JClass<'l>,
     object: JObject<'l>,
 ) -> jint {
-    guard(&mut env, -1, |env| probe_fd(env, &object, 0).unwrap_or(-libc::EBADF))
+    guard(&mut env, -1, |env| {
+        probe_fd(env, &object, 0).unwrap_or(-libc::EBADF)
+    })
 }
 
-fn object_field<'l>(env: &mut JNIEnv<'l>, obj: &JObject, name: &str, sig: &str) -> Option<JObject<'l>> {
+fn object_field<'l>(
+    env: &mut JNIEnv<'l>,
+    obj: &JObject,
+    name: &str,
+    sig: &str,
+) -> Option<JObject<'l>> {
     let value = env.get_field(obj, name, sig);
     if env.exception_check().unwrap_or(false) {
         let _ = env.exception_clear();
@@ -145,7 +152,10 @@ fn probe_fd(env: &mut JNIEnv, obj: &JObject, depth: u32) -> Option<i32> {
     if let Some(fd) = object_field(env, obj, "fd", "Ljava/io/FileDescriptor;") {
         return super::fd_of(env, &fd).filter(|&fd| fd >= 0);
     }
-    for (name, sig) in [("in", "Ljava/io/InputStream;"), ("out", "Ljava/io/OutputStream;")] {
+    for (name, sig) in [
+        ("in", "Ljava/io/InputStream;"),
+        ("out", "Ljava/io/OutputStream;"),
+    ] {
         if let Some(inner) = object_field(env, obj, name, sig) {
             if let Some(fd) = probe_fd(env, &inner, depth + 1) {
                 return Some(fd);

@@ -104,6 +104,16 @@ def main():
         print('%-22s %3d checks jython %.1fs  %s' % (name, ok + len(bad), tj, 'ok' if not bad else 'FAILED'))
         for b in bad:
             print('  ' + b)
+    edir = os.path.join(ROOT, 'examples')
+    for name in sorted(f for f in os.listdir(edir) if f.endswith('.py')):
+        if only and not any(o in name for o in only):
+            continue
+        out, err, code, tj = run(JYTHON, os.path.join(edir, name))
+        if code == 0:
+            passed += 1
+        else:
+            failed += 1
+        print('%-22s example  jython %.1fs  %s' % (name, tj, 'ok' if code == 0 else 'FAILED\n' + err[-3000:]))
     print('conformance: %d scripts, %d allowed differences used (%d listed)' % (
         len(scripts), allowed_used, len(allowed)))
     summary = '%d passed, %d failed' % (passed, failed)

@@ -31,6 +31,12 @@ final class Errors {
         if (code == TIMEOUT) {
             return new SocketTimeout();
         }
-        return new SocketError(-code, NativeLibrary.strerror(-code));
+        int errno = -code;
+        boolean routine = errno == EAGAIN || errno == EINPROGRESS || errno == EALREADY;
+        return new SocketError(errno, NativeLibrary.strerror(errno), !routine);
     }
+
+    private static final int EAGAIN = 11;
+    private static final int EALREADY = 114;
+    private static final int EINPROGRESS = 115;
 }

@@ -124,8 +124,9 @@ public final class Poller {
         int i = 0;
         for (int k = 0; k < 3; k++) {
             for (Object o : lists[k]) {
-                fds[i] = fdOf(o);
+                // A socket is named by its handle alone: native code finds its fd.
                 handles[i] = handleOf(o);
+                fds[i] = handles[i] != 0 ? -1 : fdOf(o);
                 events[i] = want[k];
                 i++;
             }

@@ -136,7 +136,11 @@ public final class SockAddr {
     /** The numeric host text, as CPython shows it ({@code "127.0.0.1"}, {@code "::1"}), or the unix path. */
     public String host() {
         int f = family();
-        if (f == SocketConstants.AF_INET || f == SocketConstants.AF_INET6) {
+        if (f == SocketConstants.AF_INET) {
+            // Formatted here: recvfrom/accept on the hot path need no extra native call.
+            return (encoded[4] & 0xff) + "." + (encoded[5] & 0xff) + "." + (encoded[6] & 0xff) + "." + (encoded[7] & 0xff);
+        }
+        if (f == SocketConstants.AF_INET6) {
             return Resolver.inetNtop(f, addressBytes());
         }
         return new String(addressBytes(), StandardCharsets.UTF_8);

@@ -14,9 +14,27 @@ public class SocketError extends IOException {
 
     /** Creates the error for {@code errno} with the message {@code strerror}. */
     public SocketError(int errno, String strerror) {
+        this(errno, strerror, true);
+    }
+
+    /**
+     * Creates the error, with or without a stack trace. Errors that event loops meet all the
+     * time ({@code EAGAIN}, {@code EINPROGRESS}, timeouts) are built without one, as Netty does:
+     * the trace would cost more than the failed call.
+     */
+    SocketError(int errno, String strerror, boolean withStackTrace) {
         super(errno == 0 ? strerror : "[Errno " + errno + "] " + strerror);
         this.errno = errno;
         this.strerror = strerror;
+        if (withStackTrace) {
+            super.fillInStackTrace();
+        }
+    }
+
+    /** Stack traces are filled by the constructor when wanted (see above). */
+    @Override
+    public synchronized Throwable fillInStackTrace() {
+        return this;
     }
 
     /** The OS error number, or 0 if there is none. */

@@ -6,7 +6,7 @@ public class SocketTimeout extends SocketError {
 
     /** Creates the timeout error ("timed out"). */
     public SocketTimeout() {
-        super(0, "timed out");
+        super(0, "timed out", false);
     }
 
     /** Constructor used by native code; the arguments are ignored. */

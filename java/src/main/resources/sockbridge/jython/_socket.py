@@ -76,6 +76,9 @@ def _convert(e):
     return error(e.errno(), text)
 
 
+_bridge.registerErrors(error, timeout)
+
+
 def _ebadf():
     return error(_errno.EBADF, 'Bad file descriptor')
 
@@ -119,6 +122,7 @@ def _text(value, what):
 
 
 _numeric_cache = {}
+_sockaddr_cache = {}   # (family, address tuple) -> SockAddr, for numeric hosts only
 
 
 def _ip_addr(family, host, port, flowinfo=0, scope_id=0):
@@ -151,6 +155,7 @@ def _ip_addr(family, host, port, flowinfo=0, scope_id=0):
     if numeric:
         if len(_numeric_cache) > 512:
             _numeric_cache.clear()
+            _sockaddr_cache.clear()
         _numeric_cache[key] = addr
     return addr
 
@@ -178,7 +183,10 @@ def _sockaddr(family, address, what='getsockaddrarg'):
         if not 0 <= port <= 65535:
             raise OverflowError('%s: port must be 0-65535.' % what)
         if family == AF_INET:
-            return _ip_addr(family, host, port)
+            addr = _ip_addr(family, host, port)
+            if (family, host, port) in _numeric_cache or (family, host, port, 0, 0) in _numeric_cache:
+                _sockaddr_cache[(family, address)] = addr
+            return addr
         flowinfo = _int(address[2]) if len(address) > 2 else 0
         scope_id = _int(address[3]) if len(address) > 3 else 0
         if not 0 <= flowinfo <= 0xfffff:
@@ -390,60 +398,62 @@ class socket(object):
 
     # -- data --
 
+    # The data methods are the hot path: the common case (a live socket, int arguments) takes
+    # one attribute read, one type test and one Java call.
+
     def send(self, data, flags=0):
         """Sends data; returns the number of bytes sent."""
-        n = self._n()
-        flags = _c_int(flags)
-        try:
-            return _bridge.send(n, data, flags)
-        except _JSocketError, e:
-            raise _convert(e)
+        n = self._native
+        if n is None:
+            raise _ebadf()
+        if type(flags) is not int:
+            flags = _c_int(flags)
+        return _bridge.send(n, data, flags)
 
     def sendall(self, data, flags=0):
         """Sends all of data."""
-        n = self._n()
-        flags = _c_int(flags)
-        try:
-            _bridge.sendAll(n, data, flags)
-        except _JSocketError, e:
-            raise _convert(e)
+        n = self._native
+        if n is None:
+            raise _ebadf()
+        if type(flags) is not int:
+            flags = _c_int(flags)
+        _bridge.sendAll(n, data, flags)
 
     def sendto(self, data, flags_or_addr, addr=None):
         """sendto(data[, flags], address) -> count."""
-        n = self._n()
+        n = self._native
+        if n is None:
+            raise _ebadf()
         if addr is None:
             flags, addr = 0, flags_or_addr
         else:
             flags = _c_int(flags_or_addr)
-        target = _sockaddr(self._family, addr, 'sendto')
-        try:
-            return _bridge.sendTo(n, data, flags, target)
-        except _JSocketError, e:
-            raise _convert(e)
+        target = _sockaddr_cache.get((self._family, addr)) if type(addr) is tuple else None
+        if target is None:
+            target = _sockaddr(self._family, addr, 'sendto')
+        return _bridge.sendTo(n, data, flags, target)
 
     def recv(self, bufsize, flags=0):
         """Receives up to bufsize bytes ('' at end of stream)."""
-        n = self._n()
-        bufsize = _c_int(bufsize)
+        n = self._native
+        if n is None:
+            raise _ebadf()
+        if type(bufsize) is not int or type(flags) is not int:
+            bufsize, flags = _c_int(bufsize), _c_int(flags)
         if bufsize < 0:
             raise ValueError('negative buffersize in recv')
-        flags = _c_int(flags)
-        try:
-            return _bridge.recv(n, bufsize, flags)
-        except _JSocketError, e:
-            raise _convert(e)
+        return _bridge.recv(n, bufsize, flags)
 
     def recvfrom(self, bufsize, flags=0):
         """(data, address): the sender's address in every mode."""
-        n = self._n()
-        bufsize = _c_int(bufsize)
+        n = self._native
+        if n is None:
+            raise _ebadf()
+        if type(bufsize) is not int or type(flags) is not int:
+            bufsize, flags = _c_int(bufsize), _c_int(flags)
         if bufsize < 0:
             raise ValueError('negative buffersize in recvfrom')
-        flags = _c_int(flags)
-        try:
-            return _bridge.recvFrom(n, bufsize, flags)
-        except _JSocketError, e:
-            raise _convert(e)
+        return _bridge.recvFrom(n, bufsize, flags)
 
     def _into_size(self, buffer, nbytes, name):
         nbytes = _c_int(nbytes)
@@ -461,20 +471,14 @@ class socket(object):
         n = self._n()
         nbytes = self._into_size(buffer, nbytes, 'recv_into')
         flags = _c_int(flags)
-        try:
-            return _bridge.recvInto(n, buffer, nbytes, flags)
-        except _JSocketError, e:
-            raise _convert(e)
+        return _bridge.recvInto(n, buffer, nbytes, flags)
 
     def recvfrom_into(self, buffer, nbytes=0, flags=0):
         """(count, address), receiving into a writable buffer."""
         n = self._n()
         nbytes = self._into_size(buffer, nbytes, 'recvfrom_into')
         flags = _c_int(flags)
-        try:
-            return tuple(_bridge.recvFromInto(n, buffer, nbytes, flags))
-        except _JSocketError, e:
-            raise _convert(e)
+        return tuple(_bridge.recvFromInto(n, buffer, nbytes, flags))
 
     def sendmsg(self, buffers, ancdata=(), flags=0, address=None):
         """Python 3's sendmsg (an extra in 2.7): data buffers plus (level, type, data) items."""
@@ -572,16 +576,10 @@ class _RawSocket(object):
         self._ref = ref
 
     def recv(self, bufsize):
-        try:
-            return _bridge.recv(self._ref.native, bufsize, 0)
-        except _JSocketError, e:
-            raise _convert(e)
+        return _bridge.recv(self._ref.native, bufsize, 0)
 
     def sendall(self, data):
-        try:
-            _bridge.sendAll(self._ref.native, data, 0)
-        except _JSocketError, e:
-            raise _convert(e)
+        _bridge.sendAll(self._ref.native, data, 0)
 
     def fileno(self):
         try:

@@ -3,17 +3,12 @@ ttys), with CPython 2.7's API. Objects may be ints or anything with a fileno() m
 including Jython file objects, sys.stdin and os.pipe() ends.
 """
 
-from java.io import FileDescriptor as _FileDescriptor
-from java.lang import Object as _JObject
 from java.lang import IllegalArgumentException as _JIllegalArgument
-from java.util import ArrayList as _ArrayList
 from org.sockbridge import Epoll as _Epoll
 from org.sockbridge import PollSet as _PollSet
-from org.sockbridge import Poller as _Poller
 from org.sockbridge import SocketConstants as _Constants
 from org.sockbridge import SocketError as _JSocketError
-
-import _socket
+from org.sockbridge.jython import PyBridge as _bridge
 
 
 class error(Exception):
@@ -44,30 +39,8 @@ def _convert(e):
 
 
 def _fd_object(obj):
-    """What the Java Poller accepts for obj: the NativeSocket of our sockets (so closing one
-    wakes the wait), a java.io.FileDescriptor, or an int fd."""
-    native = getattr(obj, '_native', None)
-    if native is not None and isinstance(obj, _socket.socket):
-        return native
-    if isinstance(obj, (int, long)) and not isinstance(obj, bool):
-        if obj < 0:
-            raise ValueError('file descriptor cannot be a negative integer (%d)' % obj)
-        return int(obj)
-    if isinstance(obj, _JObject):
-        return obj
-    fileno = getattr(obj, 'fileno', None)
-    if fileno is None:
-        raise TypeError('argument must be an int, or have a fileno() method.')
-    fd = fileno()
-    if not isinstance(fd, (int, long)):
-        # Jython file objects, os.pipe() ends and sys.stdin give Java I/O objects: the Java
-        # side finds the real fd inside them.
-        if isinstance(fd, _JObject):
-            return fd
-        raise TypeError('fileno() returned a non-integer')
-    if fd < 0:
-        raise ValueError('file descriptor cannot be a negative integer (%d)' % fd)
-    return int(fd)
+    """What the Java Poller accepts for obj (see PyBridge.selectable)."""
+    return _bridge.selectable(obj)
 
 
 def _timeout_seconds(timeout, name='timeout'):
@@ -84,24 +57,10 @@ def _timeout_seconds(timeout, name='timeout'):
 def select(rlist, wlist, xlist, timeout=None):
     """select(rlist, wlist, xlist[, timeout]) -> (rlist, wlist, xlist) of the ready objects."""
     timeout = _timeout_seconds(timeout)
-    lists = []
-    for seq in (rlist, wlist, xlist):
-        try:
-            items = list(seq)
-        except TypeError:
-            raise TypeError('arguments 1-3 must be sequences')
-        lists.append(items)
-    java_lists = []
-    for items in lists:
-        jl = _ArrayList()
-        for obj in items:
-            jl.add(_fd_object(obj))
-        java_lists.append(jl)
     try:
-        ready = _Poller.selectIndexes(java_lists[0], java_lists[1], java_lists[2], timeout)
+        return tuple(_bridge.select(rlist, wlist, xlist, timeout))
     except _JSocketError, e:
         raise _convert(e)
-    return tuple([items[i] for i in hits] for items, hits in zip(lists, ready))
 
 
 cpython_compatible_select = select  # Jython 2.5 name, kept for existing programs

@@ -4,13 +4,18 @@ import org.python.core.BufferProtocol;
 import org.python.core.Py;
 import org.python.core.PyBUF;
 import org.python.core.PyBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import org.python.core.PyInteger;
+import org.python.core.PyList;
+import org.python.core.PyLong;
 import org.python.core.PyObject;
 import org.python.core.PyString;
 import org.python.core.PyTuple;
 import org.python.core.PyUnicode;
 import org.python.core.util.StringUtil;
 import org.sockbridge.NativeSocket;
+import org.sockbridge.Poller;
 import org.sockbridge.SockAddr;
 import org.sockbridge.SocketConstants;
 import org.sockbridge.SocketError;
@@ -21,7 +26,45 @@ import org.sockbridge.SocketError;
  * address tuples) so the module does no per-byte work in Python.
  */
 public final class PyBridge {
+    /** Receives of up to this size go through a per-thread scratch buffer (no allocation). */
+    private static final int SCRATCH = 65536;
+    private static final ThreadLocal<byte[]> SCRATCH_BUFFER = ThreadLocal.withInitial(() -> new byte[SCRATCH]);
+
+    private static volatile PyObject errorType = Py.IOError;
+    private static volatile PyObject timeoutType = Py.IOError;
+
     private PyBridge() {}
+
+    /**
+     * Called once by the {@code _socket} module with its exception classes, so the data path
+     * can raise {@code socket.error}/{@code socket.timeout} directly (no Java exception is
+     * converted in Python on the hot path).
+     */
+    public static void registerErrors(PyObject error, PyObject timeout) {
+        errorType = error;
+        timeoutType = timeout;
+    }
+
+    /** The Python exception for a facade error: socket.timeout or socket.error(errno, strerror). */
+    public static org.python.core.PyException pyError(SocketError e) {
+        if (e instanceof org.sockbridge.SocketTimeout) {
+            return new org.python.core.PyException(timeoutType, Py.newString("timed out"));
+        }
+        if (e.errno() == 0) {
+            return new org.python.core.PyException(errorType, Py.newString(e.strerror()));
+        }
+        return new org.python.core.PyException(errorType,
+                new PyTuple(new PyInteger(e.errno()), Py.newString(e.strerror())));
+    }
+
+    private static byte[] receiveBuffer(int bufsize) {
+        return bufsize <= SCRATCH ? SCRATCH_BUFFER.get() : new byte[bufsize];
+    }
+
+    /** A Python str holding bytes {@code [0, n)} of {@code buf} (one byte per char). */
+    private static PyString str(byte[] buf, int n) {
+        return Py.newString(new String(buf, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
 
     /**
      * The bytes of a Python object that offers the buffer interface ({@code str}, {@code
@@ -39,7 +82,7 @@ public final class PyBridge {
             return StringUtil.toBytes(s);
         }
         if (data instanceof PyString) {
-            return StringUtil.toBytes(((PyString) data).getString());
+            return ((PyString) data).getString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         }
         if (data instanceof BufferProtocol) {
             try (PyBuffer b = ((BufferProtocol) data).getBuffer(PyBUF.FULL_RO)) {
@@ -52,51 +95,79 @@ public final class PyBridge {
     }
 
     /** {@code send(data, flags)}. */
-    public static int send(NativeSocket s, PyObject data, int flags) throws SocketError {
-        byte[] b = bytesOf(data);
-        return s.send(b, 0, b.length, flags);
+    public static int send(NativeSocket s, PyObject data, int flags)  {
+        try {
+            byte[] b = bytesOf(data);
+            return s.send(b, 0, b.length, flags);
+        } catch (SocketError e) {
+            throw pyError(e);
+        }
     }
 
     /** {@code sendall(data, flags)}. */
-    public static void sendAll(NativeSocket s, PyObject data, int flags) throws SocketError {
-        byte[] b = bytesOf(data);
-        s.sendAll(b, 0, b.length, flags);
+    public static void sendAll(NativeSocket s, PyObject data, int flags)  {
+        try {
+            byte[] b = bytesOf(data);
+            s.sendAll(b, 0, b.length, flags);
+        } catch (SocketError e) {
+            throw pyError(e);
+        }
     }
 
     /** {@code sendto(data, flags, address)}. */
-    public static int sendTo(NativeSocket s, PyObject data, int flags, SockAddr to) throws SocketError {
-        byte[] b = bytesOf(data);
-        return s.sendTo(b, 0, b.length, flags, to);
+    public static int sendTo(NativeSocket s, PyObject data, int flags, SockAddr to)  {
+        try {
+            byte[] b = bytesOf(data);
+            return s.sendTo(b, 0, b.length, flags, to);
+        } catch (SocketError e) {
+            throw pyError(e);
+        }
     }
 
     /** {@code recv(bufsize, flags)} as a Python {@code str}. */
-    public static PyString recv(NativeSocket s, int bufsize, int flags) throws SocketError {
-        byte[] buf = new byte[bufsize];
-        int n = s.recv(buf, 0, bufsize, flags);
-        return Py.newString(StringUtil.fromBytes(buf, 0, n));
+    public static PyString recv(NativeSocket s, int bufsize, int flags)  {
+        try {
+            byte[] buf = receiveBuffer(bufsize);
+            int n = s.recv(buf, 0, bufsize, flags);
+            return str(buf, n);
+        } catch (SocketError e) {
+            throw pyError(e);
+        }
     }
 
     /** {@code recvfrom(bufsize, flags)} as {@code (str, address)}. */
-    public static PyTuple recvFrom(NativeSocket s, int bufsize, int flags) throws SocketError {
-        byte[] buf = new byte[bufsize];
-        NativeSocket.Received r = s.recvFrom(buf, 0, bufsize, flags);
-        return new PyTuple(Py.newString(StringUtil.fromBytes(buf, 0, r.count)), address(r.address));
+    public static PyTuple recvFrom(NativeSocket s, int bufsize, int flags)  {
+        try {
+            byte[] buf = receiveBuffer(bufsize);
+            NativeSocket.Received r = s.recvFrom(buf, 0, bufsize, flags);
+            return new PyTuple(str(buf, r.count), address(r.address));
+        } catch (SocketError e) {
+            throw pyError(e);
+        }
     }
 
     /** {@code recv_into(buffer, nbytes, flags)}: writes into a writable buffer object. */
-    public static int recvInto(NativeSocket s, PyObject target, int nbytes, int flags) throws SocketError {
-        byte[] buf = new byte[nbytes];
-        int n = s.recv(buf, 0, nbytes, flags);
-        copyInto(target, buf, n);
-        return n;
+    public static int recvInto(NativeSocket s, PyObject target, int nbytes, int flags)  {
+        try {
+            byte[] buf = receiveBuffer(nbytes);
+            int n = s.recv(buf, 0, nbytes, flags);
+            copyInto(target, buf, n);
+            return n;
+        } catch (SocketError e) {
+            throw pyError(e);
+        }
     }
 
     /** {@code recvfrom_into(buffer, nbytes, flags)} as {@code (count, address)}. */
-    public static PyTuple recvFromInto(NativeSocket s, PyObject target, int nbytes, int flags) throws SocketError {
-        byte[] buf = new byte[nbytes];
-        NativeSocket.Received r = s.recvFrom(buf, 0, nbytes, flags);
-        copyInto(target, buf, r.count);
-        return new PyTuple(new PyInteger(r.count), address(r.address));
+    public static PyTuple recvFromInto(NativeSocket s, PyObject target, int nbytes, int flags)  {
+        try {
+            byte[] buf = receiveBuffer(nbytes);
+            NativeSocket.Received r = s.recvFrom(buf, 0, nbytes, flags);
+            copyInto(target, buf, r.count);
+            return new PyTuple(new PyInteger(r.count), address(r.address));
+        } catch (SocketError e) {
+            throw pyError(e);
+        }
     }
 
     /** The length of a buffer object, or a {@code TypeError}. */
@@ -139,5 +210,88 @@ public final class PyBridge {
                 byte[] path = a.addressBytes();
                 return Py.newString(StringUtil.fromBytes(path));
         }
+    }
+
+    /**
+     * What {@link Poller} accepts for a Python object given to {@code select}/{@code poll}/{@code
+     * epoll}: the {@link NativeSocket} of a sockbridge socket (so closing it wakes the wait), an
+     * int fd, or the Java I/O object behind a Jython file, {@code os.pipe()} end or {@code
+     * sys.stdin} (Poller finds the real fd inside). Errors are CPython's TypeError/ValueError.
+     */
+    public static Object selectable(PyObject o) {
+        if (o instanceof PyInteger || o instanceof PyLong) {
+            return checkedFd(o);
+        }
+        PyObject nat = o.__findattr__("_native");
+        if (nat != null && nat != Py.None) {
+            Object j = nat.__tojava__(NativeSocket.class);
+            if (j instanceof NativeSocket) {
+                return j;
+            }
+        }
+        if (o.getType() instanceof org.python.core.PyJavaType) {
+            return o.__tojava__(Object.class); // a Java I/O object (FileDescriptor, FileIO, ...)
+        }
+        PyObject fileno = o.__findattr__("fileno");
+        if (fileno == null) {
+            throw Py.TypeError("argument must be an int, or have a fileno() method.");
+        }
+        PyObject fd = fileno.__call__();
+        if (fd instanceof PyInteger || fd instanceof PyLong) {
+            return checkedFd(fd);
+        }
+        if (fd.getType() instanceof org.python.core.PyJavaType) {
+            return fd.__tojava__(Object.class);
+        }
+        throw Py.TypeError("fileno() returned a non-integer");
+    }
+
+    private static Integer checkedFd(PyObject o) {
+        int fd = o.asInt();
+        if (fd < 0) {
+            throw Py.ValueError("file descriptor cannot be a negative integer (" + fd + ")");
+        }
+        return fd;
+    }
+
+    /**
+     * {@code select.select(rlist, wlist, xlist, timeout)} done in Java: converts the three
+     * sequences, polls once, and returns the ready objects themselves, in their order.
+     */
+    public static PyTuple select(PyObject r, PyObject w, PyObject x, Double timeout) throws SocketError {
+        PyObject[][] seqs = {items(r), items(w), items(x)};
+        List<List<Object>> javaLists = new ArrayList<>(3);
+        for (PyObject[] seq : seqs) {
+            List<Object> l = new ArrayList<>(seq.length);
+            for (PyObject o : seq) {
+                l.add(selectable(o));
+            }
+            javaLists.add(l);
+        }
+        int[][] ready = Poller.selectIndexes(javaLists.get(0), javaLists.get(1), javaLists.get(2), timeout);
+        PyObject[] out = new PyObject[3];
+        for (int k = 0; k < 3; k++) {
+            PyList chosen = new PyList();
+            for (int i : ready[k]) {
+                chosen.append(seqs[k][i]);
+            }
+            out[k] = chosen;
+        }
+        return new PyTuple(out);
+    }
+
+    private static PyObject[] items(PyObject seq) {
+        List<PyObject> out = new ArrayList<>();
+        try {
+            for (PyObject o : seq.asIterable()) {
+                out.add(o);
+            }
+        } catch (org.python.core.PyException e) {
+            if (e.match(Py.TypeError)) {
+                throw Py.TypeError("arguments 1-3 must be sequences");
+            }
+            throw e;
+        }
+        return out.toArray(new PyObject[0]);
     }
 }
