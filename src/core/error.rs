@@ -3,7 +3,7 @@
 //! Each variant maps to exactly one Java exception class (see `src/jni/convert.rs`):
 //! `Os` → `SocketError`, `Timeout` → `SocketTimeout`, `Lookup` → `AddressLookupError`,
 //! `Host` → `HostLookupError`, `Message` → `SocketError` without errno, `Closed` → `SocketError(EBADF)`,
-//! `InvalidArgument` → `IllegalArgumentException`.
+//! `InvalidArgument` → `IllegalArgumentException`, `Tls` → `TlsError`.
 
 use std::ffi::CStr;
 use std::io;
@@ -36,6 +36,9 @@ pub enum Error {
     /// An argument the caller passed is not acceptable.
     #[error("{0}")]
     InvalidArgument(String),
+    /// A TLS failure (handshake, verification, protocol, or want-read/want-write).
+    #[error("{0}")]
+    Tls(#[from] super::tls::TlsFailure),
 }
 
 impl Error {

@@ -13,5 +13,6 @@ pub mod registry;
 pub mod resolve;
 pub mod socket;
 pub mod sys;
+pub mod tls;
 
 pub use error::{Error, Result};

@@ -7,9 +7,14 @@ use socket2::SockAddr;
 
 use crate::core::addr::{self, MAX_ENCODED_LEN};
 use crate::core::error::{gai_strerror, hstrerror, strerror, Error, Result};
+use crate::core::tls::TlsReason;
 
 /// The code for "timed out" on the hot path; must match `Errors.TIMEOUT` in Java.
 pub const TIMEOUT: jint = -1_000_000;
+/// Non-blocking TLS needs the socket readable; must match `Errors.TLS_WANT_READ`.
+pub const TLS_WANT_READ: jint = -1_000_001;
+/// Non-blocking TLS needs the socket writable; must match `Errors.TLS_WANT_WRITE`.
+pub const TLS_WANT_WRITE: jint = -1_000_002;
 
 /// The hot-path code for `e`: `-errno` or [`TIMEOUT`]; any other error is thrown here
 /// (the returned value is then ignored by Java).
@@ -18,6 +23,8 @@ pub fn code(env: &mut JNIEnv, e: Error) -> jint {
         Error::Os(n) => -n,
         Error::Closed => -libc::EBADF,
         Error::Timeout => TIMEOUT,
+        Error::Tls(f) if f.reason == TlsReason::WantRead => TLS_WANT_READ,
+        Error::Tls(f) if f.reason == TlsReason::WantWrite => TLS_WANT_WRITE,
         other => {
             throw(env, other);
             -libc::EINVAL
@@ -51,6 +58,24 @@ pub fn throw(env: &mut JNIEnv, e: Error) {
         Error::Host(c) => ("org/sockbridge/HostLookupError", c, hstrerror(c)),
         Error::InvalidArgument(m) => {
             let _ = env.throw_new("java/lang/IllegalArgumentException", m);
+            return;
+        }
+        Error::Tls(f) => {
+            let Ok(text) = env.new_string(&f.message) else {
+                return;
+            };
+            let made = env.new_object(
+                "org/sockbridge/TlsError",
+                "(ILjava/lang/String;I)V",
+                &[
+                    JValue::Int(f.reason.code()),
+                    JValue::Object(&text),
+                    JValue::Int(f.verify_code),
+                ],
+            );
+            if let Ok(obj) = made {
+                let _ = env.throw(jni::objects::JThrowable::from(obj));
+            }
             return;
         }
     };

@@ -14,6 +14,9 @@ pub mod native_library;
 pub mod native_socket;
 pub mod poller;
 pub mod resolver;
+pub mod tls_context;
+pub mod tls_policy;
+pub mod tls_socket;
 
 use std::sync::OnceLock;
 

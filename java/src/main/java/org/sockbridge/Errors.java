@@ -7,6 +7,10 @@ package org.sockbridge;
 final class Errors {
     /** Must match {@code TIMEOUT} in {@code src/jni/convert.rs}. */
     static final int TIMEOUT = -1_000_000;
+    /** Must match {@code TLS_WANT_READ} in {@code src/jni/convert.rs}. */
+    static final int TLS_WANT_READ = -1_000_001;
+    /** Must match {@code TLS_WANT_WRITE} in {@code src/jni/convert.rs}. */
+    static final int TLS_WANT_WRITE = -1_000_002;
 
     private Errors() {}
 
@@ -30,6 +34,12 @@ final class Errors {
     static SocketError exception(int code) {
         if (code == TIMEOUT) {
             return new SocketTimeout();
+        }
+        if (code == TLS_WANT_READ) {
+            return new TlsError(TlsError.Reason.WANT_READ, "The operation did not complete (read)", 0);
+        }
+        if (code == TLS_WANT_WRITE) {
+            return new TlsError(TlsError.Reason.WANT_WRITE, "The operation did not complete (write)", 0);
         }
         int errno = -code;
         boolean routine = errno == EAGAIN || errno == EINPROGRESS || errno == EALREADY;

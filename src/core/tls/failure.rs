@@ -1,0 +1,107 @@
+//! What a TLS operation can fail with, in terms CPython's `ssl` module uses.
+
+use std::fmt;
+
+/// The kind of TLS failure; the names are CPython's `ssl` reason codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsReason {
+    /// Non-blocking: the operation needs the socket to become readable (`SSLWantReadError`).
+    WantRead,
+    /// Non-blocking: the operation needs the socket to become writable (`SSLWantWriteError`).
+    WantWrite,
+    /// The peer closed the TLS session cleanly (`SSLZeroReturnError`).
+    ZeroReturn,
+    /// The transport closed without close_notify (`SSLEOFError`).
+    Eof,
+    /// The peer's certificate was refused (`SSLCertVerificationError`).
+    CertificateVerifyFailed,
+    /// Any other handshake or record-layer failure reported by rustls or the peer.
+    Protocol,
+    /// The policy could not be turned into a configuration (bad PEM, missing key, ...).
+    BadConfig,
+}
+
+impl TlsReason {
+    /// CPython's reason text (`e.reason`).
+    pub fn name(self) -> &'static str {
+        match self {
+            TlsReason::WantRead => "WANT_READ",
+            TlsReason::WantWrite => "WANT_WRITE",
+            TlsReason::ZeroReturn => "ZERO_RETURN",
+            TlsReason::Eof => "UNEXPECTED_EOF_WHILE_READING",
+            TlsReason::CertificateVerifyFailed => "CERTIFICATE_VERIFY_FAILED",
+            TlsReason::Protocol => "PROTOCOL_ERROR",
+            TlsReason::BadConfig => "BAD_CONFIGURATION",
+        }
+    }
+
+    /// The stable number the JNI layer passes to Java (`TlsError.Reason` ordinal).
+    pub fn code(self) -> i32 {
+        self as i32
+    }
+}
+
+/// A TLS failure: its reason, a human message, and for verification failures OpenSSL's
+/// verify code (e.g. 10 = certificate has expired) so `verify_code` matches CPython.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsFailure {
+    /// The kind.
+    pub reason: TlsReason,
+    /// What went wrong, in words.
+    pub message: String,
+    /// OpenSSL's `X509_V_ERR_*` number for verification failures, else 0.
+    pub verify_code: i32,
+}
+
+impl TlsFailure {
+    /// A failure without a verify code.
+    pub fn new(reason: TlsReason, message: impl Into<String>) -> TlsFailure {
+        TlsFailure {
+            reason,
+            message: message.into(),
+            verify_code: 0,
+        }
+    }
+
+    /// The failure for a rustls error, classifying certificate errors as CPython does.
+    pub fn from_rustls(e: &rustls::Error) -> TlsFailure {
+        use rustls::CertificateError as C;
+        let verify = |code: i32, msg: &str| TlsFailure {
+            reason: TlsReason::CertificateVerifyFailed,
+            message: format!("certificate verify failed: {msg}"),
+            verify_code: code,
+        };
+        match e {
+            rustls::Error::InvalidCertificate(c) => match c {
+                C::Expired | C::ExpiredContext { .. } => verify(10, "certificate has expired"),
+                C::NotValidYet | C::NotValidYetContext { .. } => {
+                    verify(9, "certificate is not yet valid")
+                }
+                C::UnknownIssuer => verify(20, "unable to get local issuer certificate"),
+                C::NotValidForName | C::NotValidForNameContext { .. } => verify(
+                    62,
+                    "Hostname mismatch, certificate is not valid for the requested name",
+                ),
+                C::BadSignature => verify(7, "certificate signature failure"),
+                C::Revoked => verify(23, "certificate revoked"),
+                C::UnknownRevocationStatus => verify(3, "unable to get certificate CRL"),
+                C::Other(other) => verify(1, &other.to_string()),
+                other => verify(1, &format!("{other:?}")),
+            },
+            rustls::Error::NoCertificatesPresented => TlsFailure {
+                reason: TlsReason::CertificateVerifyFailed,
+                message: "peer did not return a certificate".into(),
+                verify_code: 0,
+            },
+            other => TlsFailure::new(TlsReason::Protocol, other.to_string()),
+        }
+    }
+}
+
+impl fmt::Display for TlsFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "[SSL: {}] {}", self.reason.name(), self.message)
+    }
+}
+
+impl std::error::Error for TlsFailure {}

@@ -1,0 +1,312 @@
+//! Entry points for `org.sockbridge.TlsSocket`: one TLS session over a registered socket.
+
+use std::cell::RefCell;
+
+use jni::objects::{JByteArray, JClass, JObject, JObjectArray, JString};
+use jni::sys::{jint, jlong, jobjectArray, jstring};
+use jni::JNIEnv;
+
+use super::boundary::guard;
+use super::convert::{code, int_result, opt_string, signed, throw};
+use super::java_bytes::JavaBytes;
+use super::native_socket::SOCKETS;
+use super::tls_context::{TlsConfig, CONTEXTS};
+use crate::core::buf::WriteBuf;
+use crate::core::error::{Error, Result};
+use crate::core::registry::Registry;
+use crate::core::tls::peer_cert;
+use crate::core::tls::stream::TlsStream;
+
+/// Every live TLS session, by handle.
+pub static STREAMS: Registry<TlsStream> = Registry::new();
+
+/// Largest read served per call (a TLS record carries at most 16 KiB anyway).
+const READ_CHUNK: usize = 64 * 1024;
+
+thread_local! {
+    /// Per-thread plaintext buffer: decrypted data lands here, then one copy into Java.
+    static READ_BUF: RefCell<Vec<u8>> = RefCell::new(vec![0u8; READ_CHUNK]);
+}
+
+fn stream(h: jlong) -> Result<std::sync::Arc<TlsStream>> {
+    STREAMS.get(h)
+}
+
+/// `byte[][]` of DER blobs.
+pub fn der_array<'l, 'a>(
+    env: &mut JNIEnv<'l>,
+    items: impl Iterator<Item = &'a [u8]>,
+) -> Result<JObjectArray<'l>> {
+    let items: Vec<&[u8]> = items.collect();
+    let arr = env
+        .new_object_array(items.len() as i32, "[B", JObject::null())
+        .map_err(|_| Error::invalid("cannot allocate result"))?;
+    for (i, der) in items.iter().enumerate() {
+        let b = env
+            .byte_array_from_slice(der)
+            .map_err(|_| Error::invalid("cannot allocate result"))?;
+        env.set_object_array_element(&arr, i as i32, b)
+            .map_err(|_| Error::invalid("cannot fill result"))?;
+    }
+    Ok(arr)
+}
+
+/// Wraps a socket: client side when `server_name` is given (checked against the certificate
+/// per the policy), server side otherwise. Returns the session handle.
+#[no_mangle]
+pub extern "system" fn Java_org_sockbridge_TlsSocket_nWrap<'l>(
+    mut env: JNIEnv<'l>,
+    _: JClass<'l>,
+    context: jlong,
+    socket: jlong,
+    server_name: JString<'l>,
+) -> jlong {
+    guard(&mut env, -1, |env| {
+        let r = (|| {
+            let ctx = CONTEXTS.get(context)?;
+            let sock = SOCKETS.get(socket)?;
+            let s = match &*ctx {
+                TlsConfig::Client(c) => {
+                    let name = opt_string(env, &server_name)?
+                        .ok_or_else(|| Error::invalid("a client session needs a server name"))?;
+                    TlsStream::client(sock, c.clone(), &name)?
+                }
+                TlsConfig::Server(c) => TlsStream::server(sock, c.clone())?,
+            };
+            Ok(STREAMS.insert(s))
+        })();
+        match r {
+            Ok(h) => h,
+            Err(e) => jlong::from(code(env, e)),
+        }
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_org_sockbridge_TlsSocket_nFree<'l>(
+    mut env: JNIEnv<'l>,
+    _: JClass<'l>,
+    h: jlong,
+) {
+    guard(&mut env, (), |_| {
+        let _ = STREAMS.remove(h);
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_org_sockbridge_TlsSocket_nHandshake<'l>(
+    mut env: JNIEnv<'l>,
+    _: JClass<'l>,
+    h: jlong,
+) -> jint {
+    guard(&mut env, -1, |env| {
+        match stream(h).and_then(|s| s.handshake()) {
+            Ok(()) => 0,
+            Err(e) => code(env, e),
+        }
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_org_sockbridge_TlsSocket_nRead<'l>(
+    mut env: JNIEnv<'l>,
+    _: JClass<'l>,
+    h: jlong,
+    buf: JByteArray<'l>,
+    off: jint,
+    len: jint,
+) -> jint {
+    guard(&mut env, -1, |env| {
+        let r = (|| {
+            let s = stream(h)?;
+            if buf.is_null() || off < 0 || len < 0 {
+                return Err(Error::invalid("null buffer or negative offset/length"));
+            }
+            let total = env
+                .get_array_length(&buf)
+                .map_err(|_| Error::invalid("unreadable buffer"))?;
+            if off.checked_add(len).is_none_or(|end| end > total) {
+                return Err(Error::invalid("offset/length out of array bounds"));
+            }
+            let want = (len as usize).min(READ_CHUNK);
+            READ_BUF.with(|cell| {
+                let mut b = cell.borrow_mut();
+                let n = s.read(&mut b[..want])?;
+                env.set_byte_array_region(&buf, off, signed(&b[..n]))
+                    .map_err(|_| Error::invalid("unwritable buffer"))?;
+                Ok(n)
+            })
+        })();
+        int_result(env, r)
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_org_sockbridge_TlsSocket_nWrite<'l>(
+    mut env: JNIEnv<'l>,
+    _: JClass<'l>,
+    h: jlong,
+    buf: JByteArray<'l>,
+    off: jint,
+    len: jint,
+) -> jint {
+    guard(&mut env, -1, |env| {
+        let r = (|| {
+            let s = stream(h)?;
+            let mut region = JavaBytes::new(env, &buf, off, len)
+                .ok_or_else(|| Error::invalid("null buffer or negative offset/length"))?;
+            // Copy out of the Java array (the session may wait for the socket).
+            let data = region.with_ref(|d| Ok(d.to_vec()))?;
+            s.write(&data)
+        })();
+        int_result(env, r)
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_org_sockbridge_TlsSocket_nPending<'l>(
+    mut env: JNIEnv<'l>,
+    _: JClass<'l>,
+    h: jlong,
+) -> jint {
+    guard(&mut env, -1, |env| match stream(h) {
+        Ok(s) => s.pending() as jint,
+        Err(e) => code(env, e),
+    })
+}
+
+#[no_mangle]
+pub extern "system" fn Java_org_sockbridge_TlsSocket_nCloseNotify<'l>(
+    mut env: JNIEnv<'l>,
+    _: JClass<'l>,
+    h: jlong,
+) -> jint {
+    guard(&mut env, -1, |env| {
+        match stream(h).and_then(|s| s.close_notify()) {
+            Ok(()) => 0,
+            Err(e) => code(env, e),
+        }
+    })
+}
+
+/// `[version, cipher name, cipher version, bits, alpn]`; empty strings when not negotiated.
+#[no_mangle]
+pub extern "system" fn Java_org_sockbridge_TlsSocket_nSessionInfo<'l>(
+    mut env: JNIEnv<'l>,
+    _: JClass<'l>,
+    h: jlong,
+) -> jobjectArray {
+    guard(&mut env, std::ptr::null_mut(), |env| {
+        let r = stream(h).and_then(|s| {
+            let (cipher, cver, bits) = s.cipher().unwrap_or_default();
+            let alpn = s
+                .alpn_protocol()
+                .map(|p| String::from_utf8_lossy(&p).into_owned())
+                .unwrap_or_default();
+            let items = [
+                s.protocol_version().unwrap_or("").to_string(),
+                cipher,
+                cver.to_string(),
+                bits.to_string(),
+                alpn,
+            ];
+            let arr = env
+                .new_object_array(items.len() as i32, "java/lang/String", JObject::null())
+                .map_err(|_| Error::invalid("cannot allocate result"))?;
+            for (i, item) in items.iter().enumerate() {
+                let js = env
+                    .new_string(item)
+                    .map_err(|_| Error::invalid("cannot allocate result"))?;
+                env.set_object_array_element(&arr, i as i32, js)
+                    .map_err(|_| Error::invalid("cannot fill result"))?;
+            }
+            Ok(arr)
+        });
+        match r {
+            Ok(a) => a.into_raw(),
+            Err(e) => {
+                throw(env, e);
+                std::ptr::null_mut()
+            }
+        }
+    })
+}
+
+/// The peer's chain, DER, end-entity first (`byte[][]`).
+#[no_mangle]
+pub extern "system" fn Java_org_sockbridge_TlsSocket_nPeerCertificates<'l>(
+    mut env: JNIEnv<'l>,
+    _: JClass<'l>,
+    h: jlong,
+) -> jobjectArray {
+    guard(&mut env, std::ptr::null_mut(), |env| {
+        let r = stream(h).and_then(|s| {
+            let certs = s.peer_certificates();
+            der_array(env, certs.iter().map(|c| c.as_ref()))
+        });
+        match r {
+            Ok(a) => a.into_raw(),
+            Err(e) => {
+                throw(env, e);
+                std::ptr::null_mut()
+            }
+        }
+    })
+}
+
+fn escape(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('\t', "\\t")
+        .replace('\n', "\\n")
+}
+
+/// A DER certificate decoded as records, one per line, fields separated by tabs:
+/// `version`, `serialNumber`, `notBefore`, `notAfter` (`name\tvalue`); `subject`/`issuer`
+/// (`kind\trdn index\tattribute\tvalue`); `san` (`san\ttype\tvalue`).
+#[no_mangle]
+pub extern "system" fn Java_org_sockbridge_TlsSocket_nDecodeCertificate<'l>(
+    mut env: JNIEnv<'l>,
+    _: JClass<'l>,
+    der: JByteArray<'l>,
+) -> jstring {
+    guard(&mut env, std::ptr::null_mut(), |env| {
+        let r = (|| {
+            if der.is_null() {
+                return Err(Error::invalid("certificate must not be null"));
+            }
+            let bytes = env
+                .convert_byte_array(&der)
+                .map_err(|_| Error::invalid("unreadable certificate"))?;
+            let info = peer_cert::decode(&bytes)?;
+            let mut out = String::new();
+            out += &format!(
+                "version\t{}\nserialNumber\t{}\n",
+                info.version,
+                escape(&info.serial_number)
+            );
+            out += &format!(
+                "notBefore\t{}\nnotAfter\t{}\n",
+                info.not_before, info.not_after
+            );
+            for (kind, rdns) in [("subject", &info.subject), ("issuer", &info.issuer)] {
+                for (i, rdn) in rdns.iter().enumerate() {
+                    for (k, v) in rdn {
+                        out += &format!("{kind}\t{i}\t{}\t{}\n", escape(k), escape(v));
+                    }
+                }
+            }
+            for (t, v) in &info.subject_alt_names {
+                out += &format!("san\t{}\t{}\n", escape(t), escape(v));
+            }
+            env.new_string(out)
+                .map_err(|_| Error::invalid("cannot allocate result"))
+        })();
+        match r {
+            Ok(s) => s.into_raw(),
+            Err(e) => {
+                throw(env, e);
+                std::ptr::null_mut()
+            }
+        }
+    })
+}
