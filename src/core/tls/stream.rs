@@ -171,6 +171,9 @@ impl TlsStream {
     /// Reads decrypted data into `buf`. `Ok(0)` after the peer's close_notify; `Eof` when the
     /// transport closed without one.
     pub fn read(&self, buf: &mut [u8]) -> Result<usize> {
+        if self.is_handshaking() {
+            self.handshake()?;
+        }
         let deadline = self.sock.mode().deadline();
         loop {
             let blocked = {
@@ -210,6 +213,11 @@ impl TlsStream {
     /// Encrypts and sends `data`. Blocking and timeout modes send all of it; non-blocking mode
     /// accepts what fits in rustls's buffer and reports want-write when nothing does.
     pub fn write(&self, data: &[u8]) -> Result<usize> {
+        // Plaintext written before the handshake ends would only be buffered: finish it first
+        // (as SSL_write does), so the loop below always makes progress.
+        if self.is_handshaking() {
+            self.handshake()?;
+        }
         let mode = self.sock.mode();
         let deadline = mode.deadline();
         let mut done = 0;
