@@ -310,3 +310,41 @@ pub extern "system" fn Java_org_sockbridge_TlsPolicy_nCaCertificates<'l>(
         }
     })
 }
+
+/// `names`: OpenSSL cipher names separated by ':' (empty: all).
+#[no_mangle]
+pub extern "system" fn Java_org_sockbridge_TlsPolicy_nSetCiphers<'l>(
+    mut env: JNIEnv<'l>,
+    _: JClass<'l>,
+    h: jlong,
+    names: JString<'l>,
+) -> jint {
+    guard(&mut env, -1, |env| {
+        let r = (|| {
+            let list = opt_string(env, &names)?.unwrap_or_default();
+            let chosen: Vec<String> = list
+                .split(':')
+                .filter(|n| !n.is_empty())
+                .map(str::to_string)
+                .collect();
+            with_policy(h, |p| {
+                p.cipher_suites = chosen;
+                Ok(())
+            })
+        })();
+        unit(env, r)
+    })
+}
+
+/// The OpenSSL names of the cipher suites available, joined by ':'.
+#[no_mangle]
+pub extern "system" fn Java_org_sockbridge_TlsPolicy_nSupportedCiphers<'l>(
+    mut env: JNIEnv<'l>,
+    _: JClass<'l>,
+) -> jni::sys::jstring {
+    guard(&mut env, std::ptr::null_mut(), |env| {
+        env.new_string(crate::core::tls::policy::supported_cipher_names().join(":"))
+            .map(|s| s.into_raw())
+            .unwrap_or(std::ptr::null_mut())
+    })
+}

@@ -69,9 +69,9 @@ pub extern "system" fn Java_org_sockbridge_TlsSocket_nWrap<'l>(
                 TlsConfig::Client(c) => {
                     let name = opt_string(env, &server_name)?
                         .ok_or_else(|| Error::invalid("a client session needs a server name"))?;
-                    TlsStream::client(sock, c.clone(), &name)?
+                    TlsStream::client(&sock, c.clone(), &name)?
                 }
-                TlsConfig::Server(c) => TlsStream::server(sock, c.clone())?,
+                TlsConfig::Server(c) => TlsStream::server(&sock, c.clone())?,
             };
             Ok(STREAMS.insert(s))
         })();

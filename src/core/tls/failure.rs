@@ -85,14 +85,16 @@ impl TlsFailure {
                 C::BadSignature => verify(7, "certificate signature failure"),
                 C::Revoked => verify(23, "certificate revoked"),
                 C::UnknownRevocationStatus => verify(3, "unable to get certificate CRL"),
+                C::Other(other) if other.to_string() == "self-signed certificate" => {
+                    verify(18, "self-signed certificate")
+                }
                 C::Other(other) => verify(1, &other.to_string()),
                 other => verify(1, &format!("{other:?}")),
             },
-            rustls::Error::NoCertificatesPresented => TlsFailure {
-                reason: TlsReason::CertificateVerifyFailed,
-                message: "peer did not return a certificate".into(),
-                verify_code: 0,
-            },
+            // OpenSSL reports this as a handshake failure, not a verification failure.
+            rustls::Error::NoCertificatesPresented => {
+                TlsFailure::new(TlsReason::Protocol, "peer did not return a certificate")
+            }
             other => TlsFailure::new(TlsReason::Protocol, other.to_string()),
         }
     }

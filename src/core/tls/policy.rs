@@ -82,6 +82,8 @@ pub struct TlsPolicy {
     pub min_version: u16,
     /// Highest protocol version allowed; 0 = no limit.
     pub max_version: u16,
+    /// Cipher suites allowed, by OpenSSL name (`set_ciphers`); empty = all rustls offers.
+    pub cipher_suites: Vec<String>,
 }
 
 fn bad_config(msg: impl Into<String>) -> TlsFailure {
@@ -115,7 +117,23 @@ impl TlsPolicy {
             alpn: Vec::new(),
             min_version: 0,
             max_version: 0,
+            cipher_suites: Vec::new(),
         }
+    }
+
+    /// The crypto provider, restricted to the chosen cipher suites.
+    fn provider(&self) -> Result<Arc<CryptoProvider>, TlsFailure> {
+        let mut p = rustls::crypto::ring::default_provider();
+        if !self.cipher_suites.is_empty() {
+            p.cipher_suites.retain(|s| {
+                let (name, _) = super::stream::openssl_cipher_name(s.suite());
+                self.cipher_suites.contains(&name)
+            });
+            if p.cipher_suites.is_empty() {
+                return Err(bad_config("No cipher can be selected."));
+            }
+        }
+        Ok(Arc::new(p))
     }
 
     /// Accept any certificate: no chain check, no hostname check. Named so that it is only
@@ -222,7 +240,7 @@ impl TlsPolicy {
 
     /// The rustls client configuration for this policy.
     pub fn client_config(&self) -> Result<Arc<ClientConfig>, TlsFailure> {
-        let provider = provider();
+        let provider = self.provider()?;
         let chain_verifier = if self.verify == VerifyMode::None
             || (self.pins_replace_chain && !self.pins.is_empty())
         {
@@ -263,7 +281,7 @@ impl TlsPolicy {
 
     /// The rustls server configuration for this policy (an identity is required).
     pub fn server_config(&self) -> Result<Arc<ServerConfig>, TlsFailure> {
-        let provider = provider();
+        let provider = self.provider()?;
         let id = self
             .identity
             .as_ref()
@@ -293,7 +311,16 @@ impl TlsPolicy {
     }
 }
 
-/// The crypto provider: rustls on ring.
+/// The crypto provider: rustls on ring, with every cipher suite it offers.
 pub fn provider() -> Arc<CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
+}
+
+/// The OpenSSL names of every cipher suite rustls offers here (`set_ciphers` chooses among them).
+pub fn supported_cipher_names() -> Vec<String> {
+    provider()
+        .cipher_suites
+        .iter()
+        .map(|s| super::stream::openssl_cipher_name(s.suite()).0)
+        .collect()
 }

@@ -4,7 +4,7 @@
 //! another writes); non-blocking mode reports want-read / want-write.
 
 use std::io::{self, Read, Write};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::Instant;
 
 use rustls::pki_types::{CertificateDer, ServerName};
@@ -23,8 +23,12 @@ enum Blocked {
 }
 
 /// A TLS session on a socket.
+///
+/// The session holds the socket weakly: it is not an owner, so closing the socket still
+/// releases the fd promptly (the peer sees the close), and later session calls get `EBADF`.
+/// Each call holds the socket strongly only while it runs.
 pub struct TlsStream {
-    sock: Arc<Socket>,
+    sock: Weak<Socket>,
     conn: Mutex<Connection>,
 }
 
@@ -66,7 +70,7 @@ fn want(b: Blocked) -> Error {
 impl TlsStream {
     /// A client session for `server_name` (a DNS name or an IP address; SNI is sent for names).
     pub fn client(
-        sock: Arc<Socket>,
+        sock: &Arc<Socket>,
         config: Arc<ClientConfig>,
         server_name: &str,
     ) -> Result<TlsStream> {
@@ -74,23 +78,25 @@ impl TlsStream {
             .map_err(|_| Error::invalid(format!("invalid server name {server_name:?}")))?;
         let conn = ClientConnection::new(config, name).map_err(|e| tls_err(&e))?;
         Ok(TlsStream {
-            sock,
+            sock: Arc::downgrade(sock),
             conn: Mutex::new(Connection::Client(conn)),
         })
     }
 
     /// A server session.
-    pub fn server(sock: Arc<Socket>, config: Arc<ServerConfig>) -> Result<TlsStream> {
+    pub fn server(sock: &Arc<Socket>, config: Arc<ServerConfig>) -> Result<TlsStream> {
         let conn = ServerConnection::new(config).map_err(|e| tls_err(&e))?;
         Ok(TlsStream {
-            sock,
+            sock: Arc::downgrade(sock),
             conn: Mutex::new(Connection::Server(conn)),
         })
     }
 
-    /// The socket underneath.
-    pub fn socket(&self) -> &Arc<Socket> {
-        &self.sock
+    /// The socket underneath, held for the duration of one call; `Closed` once it is gone.
+    pub fn socket(&self) -> Result<Arc<Socket>> {
+        let sock = self.sock.upgrade().ok_or(Error::Closed)?;
+        sock.check_open()?;
+        Ok(sock)
     }
 
     fn lock(&self) -> MutexGuard<'_, Connection> {
@@ -98,9 +104,9 @@ impl TlsStream {
     }
 
     /// Sends buffered records until rustls has none or the socket would block.
-    fn flush_records(&self, conn: &mut Connection) -> Result<Option<Blocked>> {
+    fn flush_records(&self, sock: &Socket, conn: &mut Connection) -> Result<Option<Blocked>> {
         while conn.wants_write() {
-            match conn.write_tls(&mut Fd(&self.sock)) {
+            match conn.write_tls(&mut Fd(sock)) {
                 Ok(_) => {}
                 Err(e) if sys::would_block(&e) => return Ok(Some(Blocked::Write)),
                 Err(e) if e.raw_os_error() == Some(libc::EINTR) => {}
@@ -111,13 +117,17 @@ impl TlsStream {
     }
 
     /// Reads available records and processes them. `Ok(true)` when the transport ended.
-    fn read_records(&self, conn: &mut Connection) -> Result<std::result::Result<bool, Blocked>> {
-        match conn.read_tls(&mut Fd(&self.sock)) {
+    fn read_records(
+        &self,
+        sock: &Socket,
+        conn: &mut Connection,
+    ) -> Result<std::result::Result<bool, Blocked>> {
+        match conn.read_tls(&mut Fd(sock)) {
             Ok(0) => Ok(Ok(true)),
             Ok(_) => {
                 if let Err(e) = conn.process_new_packets() {
                     // Send the alert rustls queued, then report the failure.
-                    let _ = self.flush_records(conn);
+                    let _ = self.flush_records(sock, conn);
                     return Err(tls_err(&e));
                 }
                 Ok(Ok(false))
@@ -129,30 +139,31 @@ impl TlsStream {
     }
 
     /// Waits per the socket's mode for `blocked`, or reports want-read/want-write.
-    fn wait(&self, blocked: Blocked, deadline: Option<Instant>) -> Result<()> {
-        self.sock.check_open()?;
-        if self.sock.mode() == Mode::NonBlocking {
+    fn wait(&self, sock: &Socket, blocked: Blocked, deadline: Option<Instant>) -> Result<()> {
+        sock.check_open()?;
+        if sock.mode() == Mode::NonBlocking {
             return Err(want(blocked));
         }
         let events = match blocked {
             Blocked::Read => libc::POLLIN,
             Blocked::Write => libc::POLLOUT,
         };
-        self.sock.wait(events, deadline)
+        sock.wait(events, deadline)
     }
 
     /// Runs the handshake to completion (`do_handshake`).
     pub fn handshake(&self) -> Result<()> {
-        let deadline = self.sock.mode().deadline();
+        let sock = self.socket()?;
+        let deadline = sock.mode().deadline();
         loop {
             let blocked = {
                 let mut conn = self.lock();
-                if let Some(b) = self.flush_records(&mut conn)? {
+                if let Some(b) = self.flush_records(&sock, &mut conn)? {
                     b
                 } else if !conn.is_handshaking() {
                     return Ok(());
                 } else {
-                    match self.read_records(&mut conn)? {
+                    match self.read_records(&sock, &mut conn)? {
                         Ok(true) => {
                             return Err(Error::Tls(TlsFailure::new(
                                 TlsReason::Eof,
@@ -164,7 +175,7 @@ impl TlsStream {
                     }
                 }
             };
-            self.wait(blocked, deadline)?;
+            self.wait(&sock, blocked, deadline)?;
         }
     }
 
@@ -174,7 +185,8 @@ impl TlsStream {
         if self.is_handshaking() {
             self.handshake()?;
         }
-        let deadline = self.sock.mode().deadline();
+        let sock = self.socket()?;
+        let deadline = sock.mode().deadline();
         loop {
             let blocked = {
                 let mut conn = self.lock();
@@ -189,16 +201,16 @@ impl TlsStream {
                     }
                     Err(e) => return Err(e.into()),
                 }
-                if let Some(b) = self.flush_records(&mut conn)? {
+                if let Some(b) = self.flush_records(&sock, &mut conn)? {
                     b
                 } else {
-                    match self.read_records(&mut conn)? {
+                    match self.read_records(&sock, &mut conn)? {
                         Ok(_) => continue,
                         Err(b) => b,
                     }
                 }
             };
-            self.wait(blocked, deadline)?;
+            self.wait(&sock, blocked, deadline)?;
         }
     }
 
@@ -218,7 +230,8 @@ impl TlsStream {
         if self.is_handshaking() {
             self.handshake()?;
         }
-        let mode = self.sock.mode();
+        let sock = self.socket()?;
+        let mode = sock.mode();
         let deadline = mode.deadline();
         let mut done = 0;
         loop {
@@ -227,7 +240,7 @@ impl TlsStream {
                 if done < data.len() {
                     done += conn.writer().write(&data[done..])?;
                 }
-                match self.flush_records(&mut conn)? {
+                match self.flush_records(&sock, &mut conn)? {
                     None if done == data.len() => return Ok(done),
                     None => continue,
                     Some(b) => b,
@@ -240,23 +253,24 @@ impl TlsStream {
                     Err(want(blocked))
                 };
             }
-            self.wait(blocked, deadline)?;
+            self.wait(&sock, blocked, deadline)?;
         }
     }
 
     /// Sends close_notify and flushes it (the first half of `unwrap()`/`shutdown`).
     pub fn close_notify(&self) -> Result<()> {
-        let deadline = self.sock.mode().deadline();
+        let sock = self.socket()?;
+        let deadline = sock.mode().deadline();
         self.lock().send_close_notify();
         loop {
             let blocked = {
                 let mut conn = self.lock();
-                match self.flush_records(&mut conn)? {
+                match self.flush_records(&sock, &mut conn)? {
                     None => return Ok(()),
                     Some(b) => b,
                 }
             };
-            self.wait(blocked, deadline)?;
+            self.wait(&sock, blocked, deadline)?;
         }
     }
 
@@ -363,8 +377,9 @@ mod tests {
     fn verified_handshake_and_data_both_ways() {
         let p = pki();
         let (a, b) = pair(Mode::Blocking);
-        let server = TlsStream::server(b, server_policy(&p).server_config().unwrap()).unwrap();
+        let server = TlsStream::server(&b, server_policy(&p).server_config().unwrap()).unwrap();
         let t = std::thread::spawn(move || {
+            let _keep = b;
             server.handshake().unwrap();
             let mut buf = [0u8; 5];
             let n = server.read(&mut buf).unwrap();
@@ -372,7 +387,7 @@ mod tests {
             server.close_notify().unwrap();
         });
         let client =
-            TlsStream::client(a, client_policy(&p).client_config().unwrap(), "localhost").unwrap();
+            TlsStream::client(&a, client_policy(&p).client_config().unwrap(), "localhost").unwrap();
         client.handshake().unwrap();
         assert_eq!(client.write(b"hello").unwrap(), 5);
         let mut buf = [0u8; 5];
@@ -393,12 +408,15 @@ mod tests {
         let p = pki();
         for check in [true, false] {
             let (a, b) = pair(Mode::Timeout(std::time::Duration::from_secs(5)));
-            let server = TlsStream::server(b, server_policy(&p).server_config().unwrap()).unwrap();
-            let t = std::thread::spawn(move || server.handshake());
+            let server = TlsStream::server(&b, server_policy(&p).server_config().unwrap()).unwrap();
+            let t = std::thread::spawn(move || {
+                let _keep = b;
+                server.handshake()
+            });
             let mut policy = client_policy(&p);
             policy.check_hostname = check;
             let client =
-                TlsStream::client(a, policy.client_config().unwrap(), "other.example").unwrap();
+                TlsStream::client(&a, policy.client_config().unwrap(), "other.example").unwrap();
             let r = client.handshake();
             if check {
                 match r.unwrap_err() {
@@ -409,6 +427,7 @@ mod tests {
                     other => panic!("unexpected {other:?}"),
                 }
                 drop(client);
+                drop(a);
             } else {
                 r.unwrap();
             }
@@ -421,7 +440,7 @@ mod tests {
         let p = pki();
         let (a, _b) = pair(Mode::NonBlocking);
         let client =
-            TlsStream::client(a, client_policy(&p).client_config().unwrap(), "localhost").unwrap();
+            TlsStream::client(&a, client_policy(&p).client_config().unwrap(), "localhost").unwrap();
         match client.handshake().unwrap_err() {
             Error::Tls(f) => assert_eq!(f.reason, TlsReason::WantRead),
             other => panic!("unexpected {other:?}"),
@@ -432,6 +451,23 @@ mod tests {
         assert!(
             TlsPolicy::secure_default().server_config().is_err(),
             "a server needs an identity"
+        );
+    }
+
+    #[test]
+    fn closing_the_socket_releases_it_even_with_a_session() {
+        let p = pki();
+        let (a, b) = pair(Mode::Timeout(std::time::Duration::from_secs(5)));
+        let client =
+            TlsStream::client(&a, client_policy(&p).client_config().unwrap(), "localhost").unwrap();
+        a.close();
+        drop(a);
+        assert_eq!(client.handshake().unwrap_err(), Error::Closed);
+        let mut buf = [0u8; 1];
+        assert_eq!(
+            b.recv(&mut &mut buf[..], 0).unwrap(),
+            0,
+            "the peer sees the close"
         );
     }
 

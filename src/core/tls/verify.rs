@@ -41,6 +41,24 @@ pub fn matches_pin(cert: &CertificateDer<'_>, pins: &[Pin]) -> bool {
     })
 }
 
+/// webpki reports a self-signed leaf as an unknown issuer; OpenSSL (and so CPython) names it.
+#[derive(Debug)]
+pub struct SelfSigned;
+
+impl std::fmt::Display for SelfSigned {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("self-signed certificate")
+    }
+}
+
+impl std::error::Error for SelfSigned {}
+
+fn self_issued(cert: &CertificateDer<'_>) -> bool {
+    x509_parser::parse_x509_certificate(cert.as_ref())
+        .map(|(_, c)| c.subject().as_raw() == c.issuer().as_raw())
+        .unwrap_or(false)
+}
+
 #[derive(Debug)]
 struct PinMismatch;
 
@@ -102,6 +120,13 @@ impl ServerCertVerifier for PolicyVerifier {
                 if !self.check_hostname =>
             {
                 Ok(ServerCertVerified::assertion())
+            }
+            Err(Error::InvalidCertificate(CertificateError::UnknownIssuer))
+                if intermediates.is_empty() && self_issued(end_entity) =>
+            {
+                Err(Error::InvalidCertificate(CertificateError::Other(
+                    OtherError(Arc::new(SelfSigned)),
+                )))
             }
             Err(e) => Err(e),
         }

@@ -154,6 +154,21 @@ public final class TlsPolicy {
         return this;
     }
 
+    /**
+     * Restricts the cipher suites to these OpenSSL names (e.g. {@code ECDHE-RSA-AES128-GCM-SHA256},
+     * {@code TLS_AES_256_GCM_SHA384}); an empty list allows all. A context built from a list that
+     * names no supported suite fails with "No cipher can be selected."
+     */
+    public TlsPolicy ciphers(List<String> openSslNames) throws SocketError {
+        nSetCiphers(handle, String.join(":", openSslNames));
+        return this;
+    }
+
+    /** The OpenSSL names of every cipher suite available. */
+    public static List<String> supportedCiphers() {
+        return java.util.Arrays.asList(nSupportedCiphers().split(":"));
+    }
+
     /** The trusted CA certificates, DER. */
     public List<byte[]> caCertificates() throws SocketError {
         List<byte[]> out = new ArrayList<>();
@@ -188,4 +203,8 @@ public final class TlsPolicy {
     private static native int nSetVersions(long h, int min, int max) throws SocketError;
 
     private static native byte[][] nCaCertificates(long h) throws SocketError;
+
+    private static native int nSetCiphers(long h, String names) throws SocketError;
+
+    private static native String nSupportedCiphers();
 }

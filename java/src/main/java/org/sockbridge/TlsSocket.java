@@ -14,15 +14,20 @@ import java.util.Map;
  * A TLS session over a {@link NativeSocket}, in the socket's mode: blocking, timeout
  * ({@link SocketTimeout}), or non-blocking ({@link TlsError} with reason {@code WANT_READ} /
  * {@code WANT_WRITE}: wait with {@link Poller} and call again). One JNI call per operation.
+ * The session does not own the socket: closing the socket ends the session ({@code EBADF}).
  */
 public final class TlsSocket implements Closeable {
+    private static final java.lang.ref.Cleaner CLEANER = java.lang.ref.Cleaner.create();
+
     private final long handle;
     private final NativeSocket socket;
-    private volatile boolean freed;
+    private final java.lang.ref.Cleaner.Cleanable cleanable;
 
     TlsSocket(long handle, NativeSocket socket) {
         this.handle = handle;
         this.socket = socket;
+        final long h = handle;
+        this.cleanable = CLEANER.register(this, () -> nFree(h));
     }
 
     /** The socket underneath. */
@@ -83,11 +88,9 @@ public final class TlsSocket implements Closeable {
         socket.close();
     }
 
+    /** Frees the native session once (also done by a Cleaner if the object is dropped). */
     private void free() {
-        if (!freed) {
-            freed = true;
-            nFree(handle);
-        }
+        cleanable.clean();
     }
 
     private String[] info() throws SocketError {

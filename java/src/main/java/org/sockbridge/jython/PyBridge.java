@@ -183,6 +183,21 @@ public final class PyBridge {
         }
     }
 
+    /** {@code SSLSocket.read(n)}: decrypted bytes as a Python str. */
+    public static PyString tlsRead(org.sockbridge.TlsSocket t, int n) throws SocketError {
+        byte[] buf = receiveBuffer(n);
+        int got = t.read(buf, 0, n);
+        return str(buf, got);
+    }
+
+    /** {@code SSLSocket.read(n, buffer)}: decrypted bytes into a writable buffer. */
+    public static int tlsReadInto(org.sockbridge.TlsSocket t, PyObject target, int n) throws SocketError {
+        byte[] buf = receiveBuffer(n);
+        int got = t.read(buf, 0, n);
+        copyInto(target, buf, got);
+        return got;
+    }
+
     private static void copyInto(PyObject target, byte[] src, int n) {
         if (!(target instanceof BufferProtocol)) {
             throw Py.TypeError("argument must be read-write buffer, not " + target.getType().fastGetName());

@@ -7,7 +7,7 @@ import org.python.core.PySystemState;
 import org.python.util.PythonInterpreter;
 
 /**
- * Activates the sockbridge {@code socket}, {@code _socket} and {@code select} modules in a
+ * Activates the sockbridge {@code socket}, {@code _socket}, {@code select} and {@code ssl} modules in a
  * Jython interpreter: puts the modules shipped in this jar first on {@code sys.path} and drops
  * any copies of those modules already imported.
  *
@@ -21,7 +21,7 @@ public final class SockbridgeJython {
     /** The {@code sys.path} entry naming the modules inside the jar. */
     public static final String MODULE_PATH = "__pyclasspath__/sockbridge/jython";
 
-    private static final String[] REPLACED = {"socket", "_socket", "select", "_sockbridge_file"};
+    private static final String[] REPLACED = {"socket", "_socket", "select", "ssl", "_sockbridge_file"};
 
     private SockbridgeJython() {}
 

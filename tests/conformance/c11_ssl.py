@@ -1,0 +1,226 @@
+"""ssl: the certificate matrix, getpeercert()'s dict, session facts, context rules and helpers,
+run against each interpreter's own ssl server on loopback (OpenSSL on CPython, rustls here)."""
+import os
+import select
+import socket
+import ssl
+import threading
+
+from common import case, expect
+
+D = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'build', 'test-certs')
+
+
+def path(name):
+    return os.path.join(D, name)
+
+
+def serve_once(leaf, client_cert=ssl.CERT_NONE, alpn=None):
+    """A one-connection TLS echo server presenting leaf.pem; returns (listener, thread, result)."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(path(leaf + '.pem'), path(leaf + '.key'))
+    if client_cert != ssl.CERT_NONE:
+        ctx.verify_mode = client_cert
+        ctx.load_verify_locations(path('ca.pem'))
+    if alpn:
+        ctx.set_alpn_protocols(alpn)
+    l = socket.socket()
+    l.bind(('127.0.0.1', 0))
+    l.listen(1)
+    result = []
+
+    def run():
+        c, _ = l.accept()
+        c.settimeout(10)
+        try:
+            s = ctx.wrap_socket(c, server_side=True)
+            data = s.recv(100)
+            s.sendall(data)
+            result.append('served')
+            s.close()
+        except Exception as e:  # noqa: BLE001 (the failure is the result)
+            result.append(type(e).__name__)
+            c.close()
+    t = threading.Thread(target=run)
+    t.daemon = True
+    t.start()
+    return l, t, result
+
+
+def outcome(leaf, ctx, name='localhost'):
+    l, t, _ = serve_once(leaf)
+    raw = socket.create_connection(l.getsockname(), timeout=10)
+    try:
+        s = ctx.wrap_socket(raw, server_hostname=name)
+        s.sendall(b'ping')
+        got = s.recv(10)
+        s.close()
+        return 'ok' if got == b'ping' else 'bad echo'
+    except ssl.SSLError as e:
+        return '%s %s' % (type(e).__name__, getattr(e, 'verify_code', None))
+    finally:
+        raw.close()
+        t.join(10)
+        l.close()
+
+
+def kind(fn):
+    """Only the exception class: OpenSSL's error numbers and texts are its own."""
+    def run():
+        try:
+            fn()
+            return 'ok'
+        except Exception as e:  # noqa: BLE001
+            return type(e).__name__
+    return run
+
+
+def verified():
+    return ssl.create_default_context(cafile=path('ca.pem'))
+
+
+def no_hostname():
+    c = ssl.create_default_context(cafile=path('ca.pem'))
+    c.check_hostname = False
+    return c
+
+
+def unverified():
+    c = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    c.check_hostname = False
+    c.verify_mode = ssl.CERT_NONE
+    return c
+
+
+for leaf in ('server', 'expired', 'future', 'wronghost', 'selfsigned', 'unknownca'):
+    case('matrix %s verified' % leaf, lambda: outcome(leaf, verified()))
+    case('matrix %s no hostname check' % leaf, lambda: outcome(leaf, no_hostname()))
+    case('matrix %s unverified' % leaf, lambda: outcome(leaf, unverified()))
+case('matrix ipsan by ip', lambda: outcome('ipsan', verified(), '127.0.0.1'))
+case('matrix ipsan by name', lambda: outcome('ipsan', verified(), 'localhost'))
+
+l, t, result = serve_once('server', alpn=['h2', 'http/1.1'])
+ctx = verified()
+ctx.set_alpn_protocols(['http/1.1'])
+s = ctx.wrap_socket(socket.create_connection(l.getsockname(), timeout=10), server_hostname='localhost')
+cert = s.getpeercert()
+case('getpeercert keys', lambda: sorted(cert.keys()))
+for key in sorted(cert):
+    case('getpeercert %s' % key, lambda: cert[key] if key != 'serialNumber' else len(cert[key]) > 0)
+with open(path('server.pem')) as f:
+    pem = f.read()
+case('getpeercert binary is the DER', lambda: s.getpeercert(True) == ssl.PEM_cert_to_DER_cert(pem))
+case('version', s.version)
+case('cipher shape', lambda: (s.cipher()[1], s.cipher()[2] in (128, 256), '_' in s.cipher()[0] or '-' in s.cipher()[0]))
+case('alpn', s.selected_alpn_protocol)
+case('compression', s.compression)
+s.sendall(b'echo')
+case('recv', lambda: s.recv(10))
+case('pending', s.pending)
+s.close()
+t.join(10)
+l.close()
+
+case('cert_time_to_seconds', lambda: ssl.cert_time_to_seconds('May  9 00:00:00 2007 GMT'))
+case('PEM round trip', lambda: ssl.DER_cert_to_PEM_cert(ssl.PEM_cert_to_DER_cert(pem)) == pem)
+case('PEM bad header', lambda: ssl.PEM_cert_to_DER_cert('junk'))
+case('match_hostname ok', lambda: ssl.match_hostname({'subjectAltName': (('DNS', '*.example.com'),)}, 'a.example.com'))
+case('match_hostname wildcard depth', lambda: ssl.match_hostname({'subjectAltName': (('DNS', '*.example.com'),)}, 'a.b.example.com'))
+case('match_hostname ip', lambda: ssl.match_hostname({'subjectAltName': (('IP Address', '127.0.0.1'),)}, '127.0.0.1'))
+case('match_hostname cn fallback', lambda: ssl.match_hostname({'subject': ((('commonName', 'host.example'),),)}, 'host.example'))
+
+case('client context defaults', lambda: (ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).verify_mode, ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).check_hostname))
+case('default context', lambda: (ssl.create_default_context().verify_mode, ssl.create_default_context().check_hostname))
+case('unverified context', lambda: (ssl._create_unverified_context().verify_mode, ssl._create_unverified_context().check_hostname))
+
+
+def none_with_hostname():
+    c = ssl.create_default_context()
+    c.verify_mode = ssl.CERT_NONE
+
+
+case('CERT_NONE with check_hostname', none_with_hostname)
+case('load_verify_locations nothing', lambda: ssl.create_default_context().load_verify_locations())
+case('load_verify_locations missing file', lambda: ssl.create_default_context().load_verify_locations(path('nope.pem')))
+case('load_verify_locations garbage data', kind(lambda: ssl.create_default_context().load_verify_locations(cadata='garbage')))
+case('load_cert_chain wrong key', kind(lambda: ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER).load_cert_chain(path('server.pem'), path('client.key'))))
+case('load_cert_chain missing', lambda: ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER).load_cert_chain(path('nope.pem')))
+case('set_ciphers nonsense', lambda: ssl.create_default_context().set_ciphers('NOT-A-CIPHER'))
+expect('set_ciphers one suite', lambda: ssl.create_default_context().set_ciphers('ECDHE-ECDSA-AES128-GCM-SHA256'))
+
+
+def store_stats():
+    c = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    c.load_verify_locations(path('ca.pem'))
+    c.load_verify_locations(path('other_ca.pem'))
+    return c.cert_store_stats(), [x['subject'] for x in c.get_ca_certs()]
+
+
+case('cert_store_stats and get_ca_certs', store_stats)
+case('wrap without server_hostname', lambda: verified().wrap_socket(socket.socket()))
+
+
+def nonblocking_handshake():
+    l, t, result = serve_once('server')
+    raw = socket.create_connection(l.getsockname(), timeout=10)
+    raw.setblocking(False)
+    s = verified().wrap_socket(raw, server_hostname='localhost', do_handshake_on_connect=False)
+    wants = set()
+    for _ in range(100):
+        try:
+            s.do_handshake()
+            break
+        except ssl.SSLWantReadError:
+            wants.add('read')
+            select.select([s], [], [], 5)
+        except ssl.SSLWantWriteError:
+            wants.add('write')
+            select.select([], [s], [], 5)
+    s.setblocking(True)
+    s.sendall(b'nb')
+    got = s.recv(10)
+    s.close()
+    t.join(10)
+    l.close()
+    return sorted(wants), got
+
+
+case('non-blocking handshake driven by select', nonblocking_handshake)
+
+
+def makefile_lines():
+    l, t, result = serve_once('server')
+    s = verified().wrap_socket(socket.create_connection(l.getsockname(), timeout=10), server_hostname='localhost')
+    f = s.makefile('rwb')
+    f.write(b'line one\nline two\n')
+    f.flush()
+    lines = (f.readline(), f.readline())
+    f.close()
+    s.close()
+    t.join(10)
+    l.close()
+    return lines
+
+
+case('makefile over TLS', makefile_lines)
+
+
+def client_cert(with_cert):
+    l, t, result = serve_once('server', client_cert=ssl.CERT_REQUIRED)
+    ctx = verified()
+    if with_cert:
+        ctx.load_cert_chain(path('client.pem'), path('client.key'))
+    try:
+        s = ctx.wrap_socket(socket.create_connection(l.getsockname(), timeout=10), server_hostname='localhost')
+        s.sendall(b'cc')
+        s.recv(10)
+        s.close()
+    except (ssl.SSLError, socket.error):
+        pass
+    t.join(10)
+    l.close()
+    return result
+
+
+case('server requires client cert, client has one', lambda: client_cert(True))
+case('server requires client cert, client has none', lambda: client_cert(False))
