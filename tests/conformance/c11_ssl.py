@@ -96,6 +96,7 @@ for leaf in ('server', 'expired', 'future', 'wronghost', 'selfsigned', 'unknownc
     case('matrix %s verified' % leaf, lambda: outcome(leaf, verified()))
     case('matrix %s no hostname check' % leaf, lambda: outcome(leaf, no_hostname()))
     case('matrix %s unverified' % leaf, lambda: outcome(leaf, unverified()))
+case('self-signed trusted as its own CA', lambda: outcome('selfsigned', ssl.create_default_context(cafile=path('selfsigned.pem'))))
 case('matrix ipsan by ip', lambda: outcome('ipsan', verified(), '127.0.0.1'))
 case('matrix ipsan by name', lambda: outcome('ipsan', verified(), 'localhost'))
 
