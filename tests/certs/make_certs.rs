@@ -80,6 +80,7 @@ fn main() {
     let other_ca = ca("sockbridge Other CA");
     fs::write(dir.join("ca.pem"), main_ca.cert.pem()).unwrap();
     fs::write(dir.join("ca.der"), main_ca.cert.der().as_ref()).unwrap();
+    fs::write(dir.join("ca.key"), main_ca.key.serialize_pem()).unwrap();
     fs::write(dir.join("other_ca.pem"), other_ca.cert.pem()).unwrap();
     let localhost = || {
         vec![
