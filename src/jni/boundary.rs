@@ -2,7 +2,12 @@
 
 use std::panic::{self, AssertUnwindSafe};
 
+use jni::objects::JObject;
+use jni::sys::jobject;
 use jni::JNIEnv;
+
+use super::convert::throw;
+use crate::core::error::Result;
 
 /// Runs `f`; if it panics, throws `java.lang.Error` with the panic message and returns
 /// `fallback`. Panics therefore never unwind into the JVM.
@@ -36,4 +41,19 @@ pub fn install_panic_hook() {
     panic::set_hook(Box::new(|info| {
         eprintln!("sockbridge: internal panic: {info}");
     }));
+}
+
+/// [`guard`] for entry points that return an object: runs `f`, throws its error and returns
+/// `null` on failure.
+pub fn object<'l, T: Into<JObject<'l>>>(
+    env: &mut JNIEnv<'l>,
+    f: impl FnOnce(&mut JNIEnv<'l>) -> Result<T>,
+) -> jobject {
+    guard(env, std::ptr::null_mut(), |env| match f(env) {
+        Ok(v) => v.into().into_raw(),
+        Err(e) => {
+            throw(env, e);
+            std::ptr::null_mut()
+        }
+    })
 }

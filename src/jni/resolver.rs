@@ -4,25 +4,11 @@ use jni::objects::{JByteArray, JClass, JObject, JString};
 use jni::sys::{jint, jobject, jobjectArray, jstring};
 use jni::JNIEnv;
 
-use super::boundary::guard;
+use super::boundary::{guard, object};
 use super::convert::{opt_string, read_addr, throw};
 use crate::core::addr::{self, MAX_ENCODED_LEN};
 use crate::core::error::{Error, Result};
 use crate::core::resolve::{self, HostEntry};
-
-/// Runs `f`, throwing its error; returns `null` on failure.
-fn object<'l, T: Into<JObject<'l>>>(
-    env: &mut JNIEnv<'l>,
-    f: impl FnOnce(&mut JNIEnv<'l>) -> Result<T>,
-) -> jobject {
-    guard(env, std::ptr::null_mut(), |env| match f(env) {
-        Ok(v) => v.into().into_raw(),
-        Err(e) => {
-            throw(env, e);
-            std::ptr::null_mut()
-        }
-    })
-}
 
 fn required(env: &mut JNIEnv, s: &JString, what: &str) -> Result<String> {
     opt_string(env, s)?.ok_or_else(|| Error::invalid(format!("{what} must not be null")))

@@ -4,11 +4,11 @@
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use jni::objects::{JByteArray, JClass, JObject, JString};
+use jni::objects::{JByteArray, JClass, JString};
 use jni::sys::{jboolean, jint, jlong, jobjectArray};
 use jni::JNIEnv;
 
-use super::boundary::guard;
+use super::boundary::{guard, object};
 use super::convert::{code, opt_string, throw};
 use crate::core::error::{Error, Result};
 use crate::core::registry::Registry;
@@ -297,17 +297,9 @@ pub extern "system" fn Java_org_sockbridge_TlsPolicy_nCaCertificates<'l>(
     _: JClass<'l>,
     h: jlong,
 ) -> jobjectArray {
-    guard(&mut env, std::ptr::null_mut(), |env| {
-        let r = with_policy(h, |p| Ok(p.ca_certificates()?));
-        match r
-            .and_then(|certs| super::tls_socket::der_array(env, certs.iter().map(|c| c.as_ref())))
-        {
-            Ok(arr) => arr.into_raw(),
-            Err(e) => {
-                throw(env, e);
-                JObject::null().into_raw()
-            }
-        }
+    object(&mut env, |env| {
+        let certs = with_policy(h, |p| Ok(p.ca_certificates()?))?;
+        super::tls_socket::der_array(env, certs.iter().map(|c| c.as_ref()))
     })
 }
 

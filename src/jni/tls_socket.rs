@@ -6,8 +6,8 @@ use jni::objects::{JByteArray, JClass, JObject, JObjectArray, JString};
 use jni::sys::{jint, jlong, jobjectArray, jstring};
 use jni::JNIEnv;
 
-use super::boundary::guard;
-use super::convert::{code, int_result, opt_string, signed, throw};
+use super::boundary::{guard, object};
+use super::convert::{code, int_result, opt_string, signed};
 use super::java_bytes::JavaBytes;
 use super::native_socket::SOCKETS;
 use super::tls_context::{TlsConfig, CONTEXTS};
@@ -196,8 +196,8 @@ pub extern "system" fn Java_org_sockbridge_TlsSocket_nSessionInfo<'l>(
     _: JClass<'l>,
     h: jlong,
 ) -> jobjectArray {
-    guard(&mut env, std::ptr::null_mut(), |env| {
-        let r = stream(h).and_then(|s| {
+    object(&mut env, |env| {
+        stream(h).and_then(|s| {
             let (cipher, cver, bits) = s.cipher().unwrap_or_default();
             let alpn = s
                 .alpn_protocol()
@@ -221,14 +221,7 @@ pub extern "system" fn Java_org_sockbridge_TlsSocket_nSessionInfo<'l>(
                     .map_err(|_| Error::invalid("cannot fill result"))?;
             }
             Ok(arr)
-        });
-        match r {
-            Ok(a) => a.into_raw(),
-            Err(e) => {
-                throw(env, e);
-                std::ptr::null_mut()
-            }
-        }
+        })
     })
 }
 
@@ -239,18 +232,11 @@ pub extern "system" fn Java_org_sockbridge_TlsSocket_nPeerCertificates<'l>(
     _: JClass<'l>,
     h: jlong,
 ) -> jobjectArray {
-    guard(&mut env, std::ptr::null_mut(), |env| {
-        let r = stream(h).and_then(|s| {
+    object(&mut env, |env| {
+        stream(h).and_then(|s| {
             let certs = s.peer_certificates();
             der_array(env, certs.iter().map(|c| c.as_ref()))
-        });
-        match r {
-            Ok(a) => a.into_raw(),
-            Err(e) => {
-                throw(env, e);
-                std::ptr::null_mut()
-            }
-        }
+        })
     })
 }
 
@@ -269,44 +255,35 @@ pub extern "system" fn Java_org_sockbridge_TlsSocket_nDecodeCertificate<'l>(
     _: JClass<'l>,
     der: JByteArray<'l>,
 ) -> jstring {
-    guard(&mut env, std::ptr::null_mut(), |env| {
-        let r = (|| {
-            if der.is_null() {
-                return Err(Error::invalid("certificate must not be null"));
-            }
-            let bytes = env
-                .convert_byte_array(&der)
-                .map_err(|_| Error::invalid("unreadable certificate"))?;
-            let info = peer_cert::decode(&bytes)?;
-            let mut out = String::new();
-            out += &format!(
-                "version\t{}\nserialNumber\t{}\n",
-                info.version,
-                escape(&info.serial_number)
-            );
-            out += &format!(
-                "notBefore\t{}\nnotAfter\t{}\n",
-                info.not_before, info.not_after
-            );
-            for (kind, rdns) in [("subject", &info.subject), ("issuer", &info.issuer)] {
-                for (i, rdn) in rdns.iter().enumerate() {
-                    for (k, v) in rdn {
-                        out += &format!("{kind}\t{i}\t{}\t{}\n", escape(k), escape(v));
-                    }
+    object(&mut env, |env| {
+        if der.is_null() {
+            return Err(Error::invalid("certificate must not be null"));
+        }
+        let bytes = env
+            .convert_byte_array(&der)
+            .map_err(|_| Error::invalid("unreadable certificate"))?;
+        let info = peer_cert::decode(&bytes)?;
+        let mut out = String::new();
+        out += &format!(
+            "version\t{}\nserialNumber\t{}\n",
+            info.version,
+            escape(&info.serial_number)
+        );
+        out += &format!(
+            "notBefore\t{}\nnotAfter\t{}\n",
+            info.not_before, info.not_after
+        );
+        for (kind, rdns) in [("subject", &info.subject), ("issuer", &info.issuer)] {
+            for (i, rdn) in rdns.iter().enumerate() {
+                for (k, v) in rdn {
+                    out += &format!("{kind}\t{i}\t{}\t{}\n", escape(k), escape(v));
                 }
             }
-            for (t, v) in &info.subject_alt_names {
-                out += &format!("san\t{}\t{}\n", escape(t), escape(v));
-            }
-            env.new_string(out)
-                .map_err(|_| Error::invalid("cannot allocate result"))
-        })();
-        match r {
-            Ok(s) => s.into_raw(),
-            Err(e) => {
-                throw(env, e);
-                std::ptr::null_mut()
-            }
         }
+        for (t, v) in &info.subject_alt_names {
+            out += &format!("san\t{}\t{}\n", escape(t), escape(v));
+        }
+        env.new_string(out)
+            .map_err(|_| Error::invalid("cannot allocate result"))
     })
 }
