@@ -147,6 +147,7 @@ impl Socket {
     pub fn connect(&self, addr: &SockAddr) -> Result<()> {
         let mode = self.mode();
         let deadline = mode.deadline();
+        let mut backoff = std::time::Duration::from_millis(1);
         loop {
             self.check_open()?;
             // SAFETY: addr points to addr.len() valid bytes.
@@ -172,8 +173,20 @@ impl Socket {
                     unsafe { libc::connect(self.raw_fd(), addr.as_ptr().cast(), addr.len()) };
                     return Ok(());
                 }
-                // AF_UNIX with a full backlog: wait for room, then try again.
-                libc::EAGAIN if mode != Mode::NonBlocking => self.wait(POLLOUT, deadline)?,
+                // AF_UNIX with a full backlog. The kernel would sleep on the *listener's* queue,
+                // which poll(2) on our socket cannot see (it is writable at once), so retry with
+                // a short, growing sleep instead of spinning; close() is noticed within 50 ms.
+                libc::EAGAIN if mode != Mode::NonBlocking => {
+                    let nap = match deadline {
+                        None => backoff,
+                        Some(d) => match d.checked_duration_since(std::time::Instant::now()) {
+                            None => return Err(Error::Timeout),
+                            Some(left) => backoff.min(left),
+                        },
+                    };
+                    std::thread::sleep(nap);
+                    backoff = (backoff * 2).min(std::time::Duration::from_millis(50));
+                }
                 e => return Err(Error::Os(e)),
             }
         }

@@ -92,4 +92,70 @@ public class CloseWakeTest {
         d.close();
         p[1].close();
     }
+
+    @Test
+    public void closeWakesABlockedConnectToAFullUnixBacklog() throws Exception {
+        NativeSocket l = NativeSocket.create(AF_UNIX, SOCK_STREAM);
+        SockAddr name = SockAddr.unix("\0sockbridge-backlog-" + ProcessHandle.current().pid());
+        l.bind(name);
+        l.listen(0);
+        java.util.List<NativeSocket> queued = new java.util.ArrayList<>();
+        // Fill the backlog with non-blocking connects until the kernel says EAGAIN.
+        for (int i = 0; i < 16; i++) {
+            NativeSocket q = NativeSocket.create(AF_UNIX, SOCK_STREAM);
+            q.setBlocking(false);
+            queued.add(q);
+            if (q.connectEx(name) == 11) {
+                break;
+            }
+        }
+        assertEquals("the backlog is full", 11, queued.get(queued.size() - 1).connectEx(name));
+        NativeSocket c = NativeSocket.create(AF_UNIX, SOCK_STREAM);
+        Future<?> f = Net.async(() -> {
+            c.connect(name);
+            return null;
+        });
+        settle();
+        assertFalse("connect waits while the backlog is full", f.isDone());
+        c.close();
+        assertEbadfSoon(f);
+        for (NativeSocket q : queued) {
+            q.close();
+        }
+        l.close();
+    }
+
+    @Test
+    public void blockedUnixConnectProceedsWhenTheBacklogDrains() throws Exception {
+        NativeSocket l = NativeSocket.create(AF_UNIX, SOCK_STREAM);
+        SockAddr name = SockAddr.unix("\0sockbridge-drain-" + ProcessHandle.current().pid());
+        l.bind(name);
+        l.listen(0);
+        java.util.List<NativeSocket> queued = new java.util.ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            NativeSocket q = NativeSocket.create(AF_UNIX, SOCK_STREAM);
+            q.setBlocking(false);
+            queued.add(q);
+            if (q.connectEx(name) == 11) {
+                break;
+            }
+        }
+        NativeSocket c = NativeSocket.create(AF_UNIX, SOCK_STREAM);
+        c.setTimeout(10.0);
+        Future<?> f = Net.async(() -> {
+            c.connect(name);
+            return null;
+        });
+        settle();
+        for (int i = 0; i < queued.size() - 1; i++) {
+            l.accept().socket.close();
+        }
+        f.get(5, TimeUnit.SECONDS);
+        assertEquals("connected", 0, c.getSockOpt(SOL_SOCKET, SO_ERROR));
+        c.close();
+        for (NativeSocket q : queued) {
+            q.close();
+        }
+        l.close();
+    }
 }

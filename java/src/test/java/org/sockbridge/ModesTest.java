@@ -132,4 +132,22 @@ public class ModesTest {
         p[0].close();
         p[1].close();
     }
+
+    @Test
+    public void outOfBandDataWithMsgOob() throws Exception {
+        NativeSocket[] p = Net.tcpPair();
+        try {
+            p[0].send(new byte[] {'a', 'b'}, 0, 2, 0);
+            p[0].send(new byte[] {'!'}, 0, 1, MSG_OOB);
+            p[1].setTimeout(5.0);
+            Poller.select(List.of(), List.of(), List.of(p[1]), 5.0);
+            byte[] oob = new byte[1];
+            assertEquals(1, p[1].recv(oob, 0, 1, MSG_OOB));
+            assertEquals('!', oob[0]);
+            assertArrayEquals(new byte[] {'a', 'b'}, p[1].recv(8, 0));
+        } finally {
+            p[0].close();
+            p[1].close();
+        }
+    }
 }

@@ -165,4 +165,14 @@ public class SelectTest {
             p[1].close();
         }
     }
+
+    @Test
+    public void selectOnAPseudoTerminal() throws Exception {
+        // A tty without needing one attached: the master side of a new pseudo-terminal.
+        try (RandomAccessFile master = new RandomAccessFile("/dev/ptmx", "rw")) {
+            Poller.Selected s = Poller.select(List.of(master.getFD()), List.of(master.getFD()), NONE, 0.0);
+            assertTrue("nothing to read yet", s.read.isEmpty());
+            assertEquals(List.of(master.getFD()), s.write);
+        }
+    }
 }
