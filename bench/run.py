@@ -15,7 +15,8 @@ RUNTIMES = [
 ]
 
 
-BENCHES = ['udp_round_trips', 'tcp_bulk', 'select_500_sockets', 'open_10000_connections']
+BENCHES = ['udp_round_trips', 'tcp_bulk', 'select_500_sockets', 'open_10000_connections',
+           'memory_per_connection']
 TIMEOUT = int(os.environ.get('BENCH_TIMEOUT', '180'))
 
 
@@ -50,7 +51,10 @@ def main():
             if got is None:
                 cells.append('did not finish in %d s' % TIMEOUT)
             elif label == 'CPython 3':
-                cells.append('%.0f' % got[0])
+                cells.append('%.1f' % got[0] if got[1] == 'KB' else '%.0f' % got[0])
+            elif got[1] == 'KB':
+                # Memory: lower is better.
+                cells.append('%.1f (%.1f× more)' % (got[0], got[0] / base) if base > 0 else '%.1f' % got[0])
             else:
                 cells.append('%.0f (%.1f× slower)' % (got[0], base / got[0]) if got[0] else 'failed')
         lines.append('| %s (%s) | %s |' % (name, table['CPython 3'][name][1], ' | '.join(cells)))

@@ -13,7 +13,7 @@ QUICK = os.environ.get('BENCH_QUICK') == '1'
 
 
 def report(name, value, unit):
-    sys.stdout.write('%s: %.1f %s\n' % (name, value, unit))
+    sys.stdout.write('%s: %.2f %s\n' % (name, value, unit))
     sys.stdout.flush()
 
 
@@ -102,6 +102,42 @@ def open_connections(n, python3):
     return n / elapsed
 
 
+def rss_kb():
+    """This process's resident memory in KB (Linux /proc)."""
+    with open('/proc/self/status') as f:
+        for line in f:
+            if line.startswith('VmRSS'):
+                return int(line.split()[1])
+    return 0
+
+
+def memory_per_connection(n, python3):
+    """Resident memory added per open client connection, in KB (after a warm-up)."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    peer = subprocess.Popen([python3, os.path.join(here, '..', 'tests', 'peers', 'hold_server.py')],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    port = int(peer.stdout.readline())
+    warm = []
+    for _ in range(200):
+        c = socket.socket()
+        c.connect(('127.0.0.1', port))
+        warm.append(c)
+    for c in warm:
+        c.close()
+    before = rss_kb()
+    conns = []
+    for _ in range(n):
+        c = socket.socket()
+        c.connect(('127.0.0.1', port))
+        conns.append(c)
+    per = (rss_kb() - before) / float(n)
+    for c in conns:
+        c.close()
+    peer.stdin.close()
+    peer.wait()
+    return per
+
+
 def main():
     """Runs the benchmarks named on the command line (all when none is named)."""
     python3 = os.environ.get('SOCKBRIDGE_PYTHON3', 'python3')
@@ -111,6 +147,7 @@ def main():
         ('tcp_bulk', lambda: tcp_bulk((200 // scale) * 1024 * 1024), 'MB/s'),
         ('select_500_sockets', lambda: select_many(250, 2000 // scale), 'selects/s'),
         ('open_10000_connections', lambda: open_connections(10000 // scale, python3), 'connections/s'),
+        ('memory_per_connection', lambda: memory_per_connection(10000 // scale, python3), 'KB'),
     ]
     wanted = sys.argv[1:]
     for name, fn, unit in benches:
