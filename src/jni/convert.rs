@@ -1,6 +1,6 @@
 //! Conversions between core values and JNI values: errors, addresses, strings.
 
-use jni::objects::{JByteArray, JString, JValue};
+use jni::objects::{JByteArray, JObject, JObjectArray, JString, JValue};
 use jni::sys::jint;
 use jni::JNIEnv;
 use socket2::SockAddr;
@@ -171,4 +171,38 @@ pub fn bytes_of_mut(b: &mut [i8]) -> &mut [u8] {
 pub fn signed(b: &[u8]) -> &[i8] {
     // SAFETY: i8 and u8 have the same size and alignment.
     unsafe { std::slice::from_raw_parts(b.as_ptr().cast(), b.len()) }
+}
+
+/// A Java `String[]` of `items` (slow path: results of lookups and session queries).
+pub fn string_array<'l>(env: &mut JNIEnv<'l>, items: &[String]) -> Result<JObjectArray<'l>> {
+    let arr = env
+        .new_object_array(items.len() as i32, "java/lang/String", JObject::null())
+        .map_err(|_| Error::invalid("cannot allocate result"))?;
+    for (i, item) in items.iter().enumerate() {
+        let js = env
+            .new_string(item)
+            .map_err(|_| Error::invalid("cannot allocate result"))?;
+        env.set_object_array_element(&arr, i as i32, js)
+            .map_err(|_| Error::invalid("cannot fill result"))?;
+    }
+    Ok(arr)
+}
+
+/// A Java `byte[][]` of `items` (certificates as DER).
+pub fn bytes_array<'l, 'a>(
+    env: &mut JNIEnv<'l>,
+    items: impl Iterator<Item = &'a [u8]>,
+) -> Result<JObjectArray<'l>> {
+    let items: Vec<&[u8]> = items.collect();
+    let arr = env
+        .new_object_array(items.len() as i32, "[B", JObject::null())
+        .map_err(|_| Error::invalid("cannot allocate result"))?;
+    for (i, bytes) in items.iter().enumerate() {
+        let b = env
+            .byte_array_from_slice(bytes)
+            .map_err(|_| Error::invalid("cannot allocate result"))?;
+        env.set_object_array_element(&arr, i as i32, b)
+            .map_err(|_| Error::invalid("cannot fill result"))?;
+    }
+    Ok(arr)
 }

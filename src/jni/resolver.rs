@@ -1,11 +1,11 @@
 //! Entry points for `org.sockbridge.Resolver` (slow path: these throw on failure).
 
-use jni::objects::{JByteArray, JClass, JObject, JString};
+use jni::objects::{JByteArray, JClass, JString};
 use jni::sys::{jint, jobject, jobjectArray, jstring};
 use jni::JNIEnv;
 
 use super::boundary::{guard, object};
-use super::convert::{opt_string, read_addr, throw};
+use super::convert::{opt_string, read_addr, string_array, throw};
 use crate::core::addr::{self, MAX_ENCODED_LEN};
 use crate::core::error::{Error, Result};
 use crate::core::resolve::{self, HostEntry};
@@ -76,20 +76,8 @@ pub extern "system" fn Java_org_sockbridge_Resolver_nGetNameInfo<'l>(
     object(&mut env, |env| {
         let a = read_addr(env, &address, len)?;
         let (host, serv) = resolve::getnameinfo(&a, flags)?;
-        strings(env, &[host, serv])
+        string_array(env, &[host, serv])
     })
-}
-
-fn strings<'l>(env: &mut JNIEnv<'l>, items: &[String]) -> Result<jni::objects::JObjectArray<'l>> {
-    let arr = env
-        .new_object_array(items.len() as i32, "java/lang/String", JObject::null())
-        .map_err(|_| Error::invalid("cannot allocate result"))?;
-    for (i, s) in items.iter().enumerate() {
-        let js = java_string(env, s)?;
-        env.set_object_array_element(&arr, i as i32, js)
-            .map_err(|_| Error::invalid("cannot fill result"))?;
-    }
-    Ok(arr)
 }
 
 /// A host entry as `[name, alias count, aliases..., addresses...]`.
@@ -97,7 +85,7 @@ fn host_entry<'l>(env: &mut JNIEnv<'l>, e: HostEntry) -> Result<jni::objects::JO
     let mut items = vec![e.name, e.aliases.len().to_string()];
     items.extend(e.aliases);
     items.extend(e.addresses);
-    strings(env, &items)
+    string_array(env, &items)
 }
 
 #[no_mangle]

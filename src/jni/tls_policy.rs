@@ -299,7 +299,7 @@ pub extern "system" fn Java_org_sockbridge_TlsPolicy_nCaCertificates<'l>(
 ) -> jobjectArray {
     object(&mut env, |env| {
         let certs = with_policy(h, |p| Ok(p.ca_certificates()?))?;
-        super::tls_socket::der_array(env, certs.iter().map(|c| c.as_ref()))
+        super::convert::bytes_array(env, certs.iter().map(|c| c.as_ref()))
     })
 }
 

@@ -2,12 +2,12 @@
 
 use std::cell::RefCell;
 
-use jni::objects::{JByteArray, JClass, JObject, JObjectArray, JString};
+use jni::objects::{JByteArray, JClass, JString};
 use jni::sys::{jint, jlong, jobjectArray, jstring};
 use jni::JNIEnv;
 
 use super::boundary::{guard, object};
-use super::convert::{code, int_result, opt_string, signed};
+use super::convert::{bytes_array, code, int_result, opt_string, signed, string_array};
 use super::java_bytes::JavaBytes;
 use super::native_socket::SOCKETS;
 use super::tls_context::{TlsConfig, CONTEXTS};
@@ -30,25 +30,6 @@ thread_local! {
 
 fn stream(h: jlong) -> Result<std::sync::Arc<TlsStream>> {
     STREAMS.get(h)
-}
-
-/// `byte[][]` of DER blobs.
-pub fn der_array<'l, 'a>(
-    env: &mut JNIEnv<'l>,
-    items: impl Iterator<Item = &'a [u8]>,
-) -> Result<JObjectArray<'l>> {
-    let items: Vec<&[u8]> = items.collect();
-    let arr = env
-        .new_object_array(items.len() as i32, "[B", JObject::null())
-        .map_err(|_| Error::invalid("cannot allocate result"))?;
-    for (i, der) in items.iter().enumerate() {
-        let b = env
-            .byte_array_from_slice(der)
-            .map_err(|_| Error::invalid("cannot allocate result"))?;
-        env.set_object_array_element(&arr, i as i32, b)
-            .map_err(|_| Error::invalid("cannot fill result"))?;
-    }
-    Ok(arr)
 }
 
 /// Wraps a socket: client side when `server_name` is given (checked against the certificate
@@ -210,17 +191,7 @@ pub extern "system" fn Java_org_sockbridge_TlsSocket_nSessionInfo<'l>(
                 bits.to_string(),
                 alpn,
             ];
-            let arr = env
-                .new_object_array(items.len() as i32, "java/lang/String", JObject::null())
-                .map_err(|_| Error::invalid("cannot allocate result"))?;
-            for (i, item) in items.iter().enumerate() {
-                let js = env
-                    .new_string(item)
-                    .map_err(|_| Error::invalid("cannot allocate result"))?;
-                env.set_object_array_element(&arr, i as i32, js)
-                    .map_err(|_| Error::invalid("cannot fill result"))?;
-            }
-            Ok(arr)
+            string_array(env, &items)
         })
     })
 }
@@ -235,7 +206,7 @@ pub extern "system" fn Java_org_sockbridge_TlsSocket_nPeerCertificates<'l>(
     object(&mut env, |env| {
         stream(h).and_then(|s| {
             let certs = s.peer_certificates();
-            der_array(env, certs.iter().map(|c| c.as_ref()))
+            bytes_array(env, certs.iter().map(|c| c.as_ref()))
         })
     })
 }
