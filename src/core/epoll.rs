@@ -12,6 +12,12 @@ use std::time::{Duration, Instant};
 use super::error::{Error, Result};
 use super::socket::ceil_millis;
 
+thread_local! {
+    /// Per-thread kernel event buffer: grows to the largest `maxevents` seen, then is reused,
+    /// so a wait allocates nothing.
+    static EVENTS: std::cell::RefCell<Vec<libc::epoll_event>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// The `data` value that marks the internal wake-up eventfd.
 const WAKE_TOKEN: u64 = u64::MAX;
 
@@ -119,7 +125,23 @@ impl Epoll {
         if max == 0 {
             return Err(Error::invalid("maxevents must be greater than 0"));
         }
-        let mut buf = vec![libc::epoll_event { events: 0, u64: 0 }; max + 1];
+        EVENTS.with(|cell| {
+            let mut buf = cell.borrow_mut();
+            if buf.len() < max + 1 {
+                buf.resize(max + 1, libc::epoll_event { events: 0, u64: 0 });
+            }
+            self.wait_with(&mut buf[..max + 1], fds, events, max, timeout)
+        })
+    }
+
+    fn wait_with(
+        &self,
+        buf: &mut [libc::epoll_event],
+        fds: &mut [i32],
+        events: &mut [i32],
+        max: usize,
+        timeout: Option<Duration>,
+    ) -> Result<usize> {
         let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
         loop {
             self.check_open()?;

@@ -15,6 +15,10 @@ use crate::core::registry::Registry;
 /// Every open epoll instance, by handle.
 pub static EPOLLS: Registry<Epoll> = Registry::new();
 
+thread_local! {
+    static RESULTS: std::cell::RefCell<(Vec<i32>, Vec<i32>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+}
+
 /// Largest `maxevents` accepted per wait.
 const MAX_EVENTS: usize = 1 << 16;
 
@@ -112,11 +116,17 @@ fn wait(
     let room = (env.get_array_length(fds).map_err(bad)? as usize)
         .min(env.get_array_length(events).map_err(bad)? as usize)
         .min(MAX_EVENTS);
-    let mut f = vec![0i32; room];
-    let mut e = vec![0i32; room];
     let timeout = u64::try_from(timeout_nanos).ok().map(Duration::from_nanos);
-    let n = ep.wait(&mut f, &mut e, timeout)?;
-    env.set_int_array_region(fds, 0, &f[..n]).map_err(bad)?;
-    env.set_int_array_region(events, 0, &e[..n]).map_err(bad)?;
-    Ok(n)
+    // Per-thread result buffers, reused: a wait allocates nothing once they have grown.
+    RESULTS.with(|cell| {
+        let (f, e) = &mut *cell.borrow_mut();
+        if f.len() < room {
+            f.resize(room, 0);
+            e.resize(room, 0);
+        }
+        let n = ep.wait(&mut f[..room], &mut e[..room], timeout)?;
+        env.set_int_array_region(fds, 0, &f[..n]).map_err(bad)?;
+        env.set_int_array_region(events, 0, &e[..n]).map_err(bad)?;
+        Ok(n)
+    })
 }
