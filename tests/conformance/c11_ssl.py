@@ -5,6 +5,7 @@ import select
 import socket
 import ssl
 import threading
+import time
 
 from common import case, expect
 
@@ -15,7 +16,7 @@ def path(name):
     return os.path.join(D, name)
 
 
-def serve_once(leaf, client_cert=ssl.CERT_NONE, alpn=None):
+def serve_once(leaf, client_cert=ssl.CERT_NONE, alpn=None, delay=0):
     """A one-connection TLS echo server presenting leaf.pem; returns (listener, thread, result)."""
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     ctx.load_cert_chain(path(leaf + '.pem'), path(leaf + '.key'))
@@ -32,6 +33,7 @@ def serve_once(leaf, client_cert=ssl.CERT_NONE, alpn=None):
     def run():
         c, _ = l.accept()
         c.settimeout(10)
+        time.sleep(delay)
         try:
             s = ctx.wrap_socket(c, server_side=True)
             data = s.recv(100)
@@ -162,7 +164,9 @@ case('wrap without server_hostname', lambda: verified().wrap_socket(socket.socke
 
 
 def nonblocking_handshake():
-    l, t, result = serve_once('server')
+    # The server answers after 0.2 s, so the client's first attempt must report want-read
+    # on either interpreter (without the delay a fast server sometimes answered in time).
+    l, t, result = serve_once('server', delay=0.2)
     raw = socket.create_connection(l.getsockname(), timeout=10)
     raw.setblocking(False)
     s = verified().wrap_socket(raw, server_hostname='localhost', do_handshake_on_connect=False)

@@ -93,14 +93,16 @@ public class CloseWakeTest {
         p[1].close();
     }
 
-    @Test
-    public void closeWakesABlockedConnectToAFullUnixBacklog() throws Exception {
+    private static NativeSocket unixListener(SockAddr name) throws SocketError {
         NativeSocket l = NativeSocket.create(AF_UNIX, SOCK_STREAM);
-        SockAddr name = SockAddr.unix("\0sockbridge-backlog-" + ProcessHandle.current().pid());
         l.bind(name);
         l.listen(0);
+        return l;
+    }
+
+    /** Fills the listener's backlog with non-blocking connects until the kernel says EAGAIN. */
+    private static java.util.List<NativeSocket> fillBacklog(SockAddr name) throws SocketError {
         java.util.List<NativeSocket> queued = new java.util.ArrayList<>();
-        // Fill the backlog with non-blocking connects until the kernel says EAGAIN.
         for (int i = 0; i < 16; i++) {
             NativeSocket q = NativeSocket.create(AF_UNIX, SOCK_STREAM);
             q.setBlocking(false);
@@ -109,6 +111,14 @@ public class CloseWakeTest {
                 break;
             }
         }
+        return queued;
+    }
+
+    @Test
+    public void closeWakesABlockedConnectToAFullUnixBacklog() throws Exception {
+        SockAddr name = SockAddr.unix("\0sockbridge-backlog-" + ProcessHandle.current().pid());
+        NativeSocket l = unixListener(name);
+        java.util.List<NativeSocket> queued = fillBacklog(name);
         assertEquals("the backlog is full", 11, queued.get(queued.size() - 1).connectEx(name));
         NativeSocket c = NativeSocket.create(AF_UNIX, SOCK_STREAM);
         Future<?> f = Net.async(() -> {
@@ -127,19 +137,9 @@ public class CloseWakeTest {
 
     @Test
     public void blockedUnixConnectProceedsWhenTheBacklogDrains() throws Exception {
-        NativeSocket l = NativeSocket.create(AF_UNIX, SOCK_STREAM);
         SockAddr name = SockAddr.unix("\0sockbridge-drain-" + ProcessHandle.current().pid());
-        l.bind(name);
-        l.listen(0);
-        java.util.List<NativeSocket> queued = new java.util.ArrayList<>();
-        for (int i = 0; i < 16; i++) {
-            NativeSocket q = NativeSocket.create(AF_UNIX, SOCK_STREAM);
-            q.setBlocking(false);
-            queued.add(q);
-            if (q.connectEx(name) == 11) {
-                break;
-            }
-        }
+        NativeSocket l = unixListener(name);
+        java.util.List<NativeSocket> queued = fillBacklog(name);
         NativeSocket c = NativeSocket.create(AF_UNIX, SOCK_STREAM);
         c.setTimeout(10.0);
         Future<?> f = Net.async(() -> {
