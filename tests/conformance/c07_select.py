@@ -48,7 +48,16 @@ case('poll ready', lambda: (len(p.poll(1000)), (a.fileno(), select.POLLIN) in p.
 p.modify(a, select.POLLOUT)
 case('poll modify', lambda: (a.fileno(), select.POLLOUT) in p.poll(0))
 p.unregister(r)
-case('poll unregister missing', lambda: p.unregister(r))
+
+
+def unregister_missing():
+    try:
+        p.unregister(r)
+    except KeyError as e:   # the key is the fd number (processes number their fds differently)
+        return ('KeyError', len(e.args), isinstance(e.args[0], int))
+
+
+case('poll unregister missing', unregister_missing)
 case('poll modify missing', lambda: p.modify(r, select.POLLIN))
 p2 = select.poll()
 p2.register(999999, select.POLLIN)
