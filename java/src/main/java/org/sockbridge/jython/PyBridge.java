@@ -248,8 +248,29 @@ public final class PyBridge {
      * Writes {@code n} bytes at the start of an {@code array.array}'s byte image (CPython writes
      * the raw bytes into the array's memory; here the image is the one tostring() shows).
      */
+    /** PyArray's own storage (getArray() returns a copy); null if it cannot be reached. */
+    private static final java.lang.reflect.Field ARRAY_DATA = arrayDataField();
+
+    private static java.lang.reflect.Field arrayDataField() {
+        try {
+            java.lang.reflect.Field f = PyArray.class.getDeclaredField("data");
+            f.setAccessible(true);
+            return f;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static Object arrayStore(PyArray a) {
+        try {
+            return ARRAY_DATA == null ? null : ARRAY_DATA.get(a);
+        } catch (IllegalAccessException e) {
+            return null;
+        }
+    }
+
     private static void copyIntoArray(PyArray a, byte[] src, int n) {
-        Object store = a.getArray();
+        Object store = arrayStore(a);
         if (store instanceof byte[]) {
             System.arraycopy(src, 0, (byte[]) store, 0, n);
             return;
