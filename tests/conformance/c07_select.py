@@ -101,3 +101,20 @@ os.close(r)
 os.close(wfd)
 os.close(fd)
 os.unlink(path)
+
+# A child's pipe after the child exited: Java drains it and closes the fd; it must still read as
+# readable (its data, then EOF), as the pipe does on CPython.
+import time  # noqa: E402
+pp = os.popen('echo one; echo two', 'r')
+time.sleep(1.0)
+case('popen pipe after exit - select', lambda: select.select([pp], [], [], 5)[0] == [pp])
+case('popen pipe after exit - data', lambda: (pp.readline(), pp.readline()))
+case('popen pipe after exit - at eof', lambda: (select.select([pp], [], [], 5)[0] == [pp], pp.readline()))
+pp.close()
+pp = os.popen('sleep 0.5; echo polled', 'r')
+pl = select.poll()
+pl.register(pp, select.POLLIN)
+time.sleep(1.5)
+case('popen pipe after exit - poll', lambda: [bool(ev & select.POLLIN) for fd_, ev in pl.poll(5000)])
+case('popen pipe after exit - poll data', lambda: pp.readline())
+pp.close()

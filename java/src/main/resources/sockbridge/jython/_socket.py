@@ -739,6 +739,8 @@ def getnameinfo(sockaddr, flags):
     host, port = _text(sockaddr[0], 'host'), _int(sockaddr[1])
     flowinfo = _int(sockaddr[2]) if len(sockaddr) > 2 else 0
     scope_id = _int(sockaddr[3]) if len(sockaddr) > 3 else 0
+    if not 0 <= flowinfo <= 0xfffff:
+        raise OverflowError('getsockaddrarg: flowinfo must be 0-1048575.')
     try:
         infos = _Resolver.getaddrinfo(host, str(port), AF_UNSPEC, SOCK_DGRAM, 0, AI_NUMERICHOST)
         if infos.size() != 1:
@@ -868,9 +870,10 @@ def _swap32(x, name):
         raise TypeError('expected int/long, %s found' % type(x).__name__)
     if x < 0:
         raise OverflowError("can't convert negative number to unsigned long")
-    if x >= 1 << 63:
+    if x > 0xffffffff:
+        # CPython 2.7 keeps the low 32 bits of a 64-bit int but refuses a long this big; on
+        # Jython every value past 32 bits is a long, so this is the error both agree on.
         raise OverflowError('long int larger than 32 bits')
-    x &= 0xffffffff   # CPython 2.7 keeps the low 32 bits of a (64-bit) int
     return long(((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >> 8) & 0xff00) | (x >> 24))
 
 

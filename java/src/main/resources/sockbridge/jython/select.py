@@ -110,7 +110,11 @@ class poll(object):
     def register(self, fd, eventmask=POLLIN | POLLPRI | POLLOUT):
         """Watches fd (replacing an earlier mask)."""
         target = _fd_object(fd)
-        self._set.register(target, _ushort_mask(eventmask))
+        mask = _ushort_mask(eventmask)
+        try:
+            self._set.register(target, mask)
+        except _JIllegalArgument:
+            raise TypeError('argument must be an int, or have a fileno() method')
 
     def modify(self, fd, eventmask):
         """Changes the mask of a registered fd (IOError ENOENT if not registered)."""
@@ -199,8 +203,12 @@ class epoll(object):
         self._ctl(self._ep.modify, fd, _signed32(eventmask))
 
     def unregister(self, fd):
-        """Removes fd (IOError ENOENT if absent)."""
-        self._ctl(self._ep.unregister, fd)
+        """Removes fd (IOError ENOENT if absent; an fd closed already is ignored, as in CPython)."""
+        try:
+            self._ctl(self._ep.unregister, fd)
+        except IOError, e:
+            if e.errno != 9:
+                raise
 
     def poll(self, timeout=-1, maxevents=-1):
         """[(fd, events)] ready within timeout seconds (-1: forever)."""
