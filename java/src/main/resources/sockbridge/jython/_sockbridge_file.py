@@ -1,14 +1,13 @@
 """The buffered file object behind socket.makefile() and socket._fileobject: CPython 2.7.18's
 _fileobject (from its socket.py, Python Software Foundation License), unchanged but for close(),
-which also lets go of the socket's fd (CPython relies on reference counting for that).
+which also lets go of the socket's fd (CPython relies on reference counting for that), and the
+read buffer, kept as a string and an offset (see read()).
 
 read(n) asks recv() for at most the bytes still missing, so nothing past n is taken from the
 kernel; readline() reads in chunks of the buffer size and keeps the surplus; the read buffer is
-a cStringIO, so large reads cost linear time; flush() keeps what sendall() did not send.
+one string plus an offset, so reads cost linear time; flush() keeps what sendall() did not send.
 It works on any object with recv(n) and sendall(data) (urllib2 wraps HTTP responses in it).
 """
-
-from _socket import error
 
 try:
     from cStringIO import StringIO
@@ -28,7 +27,7 @@ class _fileobject(object):
     __slots__ = ["mode", "bufsize", "softspace",
                  # "closed" is a property, see below
                  "_sock", "_rbufsize", "_wbufsize", "_rbuf", "_wbuf", "_wbuf_len",
-                 "_close", "_hold"]
+                 "_close", "_hold", "_rpos"]
 
     def __init__(self, sock, mode='rb', bufsize=-1, close=False):
         self._sock = sock
@@ -51,7 +50,8 @@ class _fileobject(object):
         # of variously sized string objects which have been known to
         # fragment the heap due to how they are malloc()ed and often
         # realloc()ed down much smaller than their original allocation.
-        self._rbuf = StringIO()
+        self._rbuf = ''     # sockbridge: buffered bytes are _rbuf[_rpos:]
+        self._rpos = 0
         self._wbuf = [] # A list of strings
         self._wbuf_len = 0
         self._close = close
@@ -131,19 +131,39 @@ class _fileobject(object):
             self._wbuf_len >= self._wbufsize):
             self.flush()
 
+    # read() and readline() are CPython 2.7.18's algorithm -- the same recv() calls with the same
+    # sizes, the same results, the same surplus kept -- with the read buffer held as a string
+    # and an offset (_rbuf[_rpos:]) instead of a cStringIO that 2.7 copies on every line:
+    # Jython's strings make that copy cost more than the I/O.
+
+    def _take(self, n):
+        """The first n buffered bytes (at most what is buffered), removed from the buffer."""
+        pos = self._rpos
+        data = self._rbuf[pos:pos + n]
+        self._rpos = pos + len(data)
+        if self._rpos >= len(self._rbuf):
+            self._rbuf, self._rpos = '', 0
+        return data
+
+    def _drain(self):
+        """Everything buffered, leaving the buffer empty."""
+        data = self._rbuf[self._rpos:] if self._rpos else self._rbuf
+        self._rbuf, self._rpos = '', 0
+        return data
+
+    def _keep(self, data, start):
+        """Buffers data[start:] (the surplus of a recv) without copying it."""
+        if start < len(data):
+            self._rbuf, self._rpos = data, start
+
     def read(self, size=-1):
         # Use max, disallow tiny reads in a loop as they are very inefficient.
         # We never leave read() with any leftover data from a new recv() call
         # in our internal buffer.
         rbufsize = max(self._rbufsize, self.default_bufsize)
-        # Our use of StringIO rather than lists of string objects returned by
-        # recv() minimizes memory usage and fragmentation that occurs when
-        # rbufsize is large compared to the typical return value of recv().
-        buf = self._rbuf
-        buf.seek(0, 2)  # seek end
         if size < 0:
             # Read until EOF
-            self._rbuf = StringIO()  # reset _rbuf.  we consume it via buf.
+            parts = [self._drain()]
             while True:
                 try:
                     data = self._sock.recv(rbufsize)
@@ -153,27 +173,17 @@ class _fileobject(object):
                     raise
                 if not data:
                     break
-                buf.write(data)
-            return buf.getvalue()
+                parts.append(data)
+            return ''.join(parts)
         else:
             # Read until size bytes or EOF seen, whichever comes first
-            buf_len = buf.tell()
+            buf_len = len(self._rbuf) - self._rpos
             if buf_len >= size:
                 # Already have size bytes in our buffer?  Extract and return.
-                buf.seek(0)
-                rv = buf.read(size)
-                self._rbuf = StringIO()
-                self._rbuf.write(buf.read())
-                return rv
-
-            self._rbuf = StringIO()  # reset _rbuf.  we consume it via buf.
+                return self._take(size)
+            parts = [self._drain()]
             while True:
                 left = size - buf_len
-                # recv() will malloc the amount of memory given as its
-                # parameter even though it often returns much less data
-                # than that.  The returned data string is short lived
-                # as we copy it into a StringIO and free it.  This avoids
-                # fragmentation issues on many platforms.
                 try:
                     data = self._sock.recv(left)
                 except error, e:
@@ -191,35 +201,27 @@ class _fileobject(object):
                     #   number of bytes we were asked to read.
                     return data
                 if n == left:
-                    buf.write(data)
-                    del data  # explicit free
+                    parts.append(data)
                     break
                 assert n <= left, "recv(%d) returned %d bytes" % (left, n)
-                buf.write(data)
+                parts.append(data)
                 buf_len += n
-                del data  # explicit free
-                #assert buf_len == buf.tell()
-            return buf.getvalue()
+            return ''.join(parts)
 
     def readline(self, size=-1):
-        buf = self._rbuf
-        buf.seek(0, 2)  # seek end
-        if buf.tell() > 0:
+        if self._rpos < len(self._rbuf):
             # check if we already have it in our buffer
-            buf.seek(0)
-            bline = buf.readline(size)
-            if bline.endswith('\n') or len(bline) == size:
-                self._rbuf = StringIO()
-                self._rbuf.write(buf.read())
-                return bline
-            del bline
+            nl = self._rbuf.find('\n', self._rpos)
+            end = len(self._rbuf) if nl < 0 else nl + 1
+            if size >= 0 and end - self._rpos > size:
+                end = self._rpos + size
+            if nl >= 0 and end == nl + 1 or end - self._rpos == size:
+                return self._take(end - self._rpos)
         if size < 0:
             # Read until \n or EOF, whichever comes first
             if self._rbufsize <= 1:
                 # Speed up unbuffered case
-                buf.seek(0)
-                buffers = [buf.read()]
-                self._rbuf = StringIO()  # reset _rbuf.  we consume it via buf.
+                buffers = [self._drain()]
                 data = None
                 recv = self._sock.recv
                 while True:
@@ -238,8 +240,7 @@ class _fileobject(object):
                     break
                 return "".join(buffers)
 
-            buf.seek(0, 2)  # seek end
-            self._rbuf = StringIO()  # reset _rbuf.  we consume it via buf.
+            parts = [self._drain()]
             while True:
                 try:
                     data = self._sock.recv(self._rbufsize)
@@ -252,23 +253,17 @@ class _fileobject(object):
                 nl = data.find('\n')
                 if nl >= 0:
                     nl += 1
-                    buf.write(data[:nl])
-                    self._rbuf.write(data[nl:])
-                    del data
+                    parts.append(data[:nl])
+                    self._keep(data, nl)
                     break
-                buf.write(data)
-            return buf.getvalue()
+                parts.append(data)
+            return ''.join(parts)
         else:
             # Read until size bytes or \n or EOF seen, whichever comes first
-            buf.seek(0, 2)  # seek end
-            buf_len = buf.tell()
+            buf_len = len(self._rbuf) - self._rpos
             if buf_len >= size:
-                buf.seek(0)
-                rv = buf.read(size)
-                self._rbuf = StringIO()
-                self._rbuf.write(buf.read())
-                return rv
-            self._rbuf = StringIO()  # reset _rbuf.  we consume it via buf.
+                return self._take(size)
+            parts = [self._drain()]
             while True:
                 try:
                     data = self._sock.recv(self._rbufsize)
@@ -284,9 +279,9 @@ class _fileobject(object):
                 if nl >= 0:
                     nl += 1
                     # save the excess data to _rbuf
-                    self._rbuf.write(data[nl:])
+                    self._keep(data, nl)
                     if buf_len:
-                        buf.write(data[:nl])
+                        parts.append(data[:nl])
                         break
                     else:
                         # Shortcut.  Avoid data copy through buf when returning
@@ -298,13 +293,12 @@ class _fileobject(object):
                     # returning exactly all of our first recv().
                     return data
                 if n >= left:
-                    buf.write(data[:left])
-                    self._rbuf.write(data[left:])
+                    parts.append(data[:left])
+                    self._keep(data, left)
                     break
-                buf.write(data)
+                parts.append(data)
                 buf_len += n
-                #assert buf_len == buf.tell()
-            return buf.getvalue()
+            return ''.join(parts)
 
     def readlines(self, sizehint=0):
         total = 0
@@ -329,3 +323,7 @@ class _fileobject(object):
         if not line:
             raise StopIteration
         return line
+
+
+# Imported last, so either module may be imported first (_socket imports this one at its end).
+from _socket import error  # noqa: E402
