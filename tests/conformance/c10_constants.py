@@ -2,6 +2,8 @@
 import select
 import socket
 
+from common import case3
+
 PREFIXES = ('AF_', 'SOCK_', 'SOL_', 'SO_', 'IPPROTO_', 'IP_', 'IPV6_', 'TCP_', 'MSG_', 'AI_',
             'NI_', 'EAI_', 'SHUT_', 'INADDR_', 'SCM_')
 JYTHON_EXTRAS = ('SO_TIMEOUT',)
@@ -29,6 +31,8 @@ for name in ('accept', 'bind', 'close', 'connect', 'connect_ex', 'dup', 'fileno'
              'sendto', 'setblocking', 'setsockopt', 'settimeout', 'shutdown',
              'family', 'type', 'proto'):
     print('socket object has %s: %s' % (name, hasattr(s, name)))
+for name in ('detach', 'sendmsg', 'recvmsg', '__enter__', '__exit__'):   # Python 3's, as extras
+    case3('socket object has %s' % name, lambda: hasattr(s, name))
 print('timeout is error subclass: %s' % issubclass(socket.timeout, socket.error))
 print('gaierror is error subclass: %s' % issubclass(socket.gaierror, socket.error))
 print('error is IOError subclass: %s' % issubclass(socket.error, IOError))
