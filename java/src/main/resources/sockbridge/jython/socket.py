@@ -173,9 +173,7 @@ class _socketobject(object):
     type = property(lambda self: self._sock.type, doc="the socket type")
     proto = property(lambda self: self._sock.proto, doc="the socket protocol")
 
-    # What sockbridge's own modules (ssl, select) read on the real socket.
-    _native = property(lambda self: self._sock._native)
-
+    # What sockbridge's ssl module uses on the socket it wraps (select looks into _sock).
     def _get_ref(self):
         return self._sock._ref
 

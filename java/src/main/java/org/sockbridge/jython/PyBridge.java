@@ -319,8 +319,15 @@ public final class PyBridge {
         if (o instanceof PyInteger || o instanceof PyLong) {
             return checkedFd(o);
         }
-        PyObject inner = o.__findattr__("_sock");     // socket.socket wraps _socket.socket
-        PyObject nat = (inner != null && inner != Py.None ? inner : o).__findattr__("_native");
+        // A _socket.socket (or ssl's) holds its NativeSocket in a slot; a socket.socket
+        // (_socketobject) wraps one in _sock.
+        PyObject nat = o.__findattr__("_native");
+        if (nat == null) {
+            PyObject inner = o.__findattr__("_sock");
+            if (inner != null && inner != Py.None) {
+                nat = inner.__findattr__("_native");
+            }
+        }
         if (nat != null && nat != Py.None) {
             Object j = nat.__tojava__(NativeSocket.class);
             if (j instanceof NativeSocket) {
