@@ -4,6 +4,7 @@
 //! another writes); non-blocking mode reports want-read / want-write.
 
 use std::io::{self, Read, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::Instant;
 
@@ -30,6 +31,22 @@ enum Blocked {
 pub struct TlsStream {
     sock: Weak<Socket>,
     conn: Mutex<Connection>,
+    close_sent: AtomicBool,
+}
+
+/// Reads at most `left` bytes from the socket: one TLS record, never the bytes after it.
+struct Limited<'a> {
+    sock: &'a Socket,
+    left: &'a mut usize,
+}
+
+impl Read for Limited<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = buf.len().min(*self.left);
+        let got = sys::recv(self.sock.raw_fd(), &mut buf[..n], 0)?;
+        *self.left -= got;
+        Ok(got)
+    }
 }
 
 /// `io::Read`/`io::Write` on the socket's fd with one non-blocking system call each.
@@ -80,6 +97,7 @@ impl TlsStream {
         Ok(TlsStream {
             sock: Arc::downgrade(sock),
             conn: Mutex::new(Connection::Client(conn)),
+            close_sent: AtomicBool::new(false),
         })
     }
 
@@ -89,6 +107,7 @@ impl TlsStream {
         Ok(TlsStream {
             sock: Arc::downgrade(sock),
             conn: Mutex::new(Connection::Server(conn)),
+            close_sent: AtomicBool::new(false),
         })
     }
 
@@ -271,6 +290,82 @@ impl TlsStream {
                 }
             };
             self.wait(&sock, blocked, deadline)?;
+        }
+    }
+
+    /// Ends TLS as `SSL_shutdown` does for CPython's `unwrap()`: sends close_notify (once),
+    /// then reads the peer's records one at a time — never past its close_notify, so whatever
+    /// the peer sends in the clear afterwards stays in the socket — until that close_notify
+    /// arrives (or the transport ends). Plaintext still arriving is discarded. Non-blocking
+    /// mode reports want-read / want-write and may be called again.
+    pub fn shutdown(&self) -> Result<()> {
+        let sock = self.socket()?;
+        let deadline = sock.mode().deadline();
+        if !self.close_sent.swap(true, Ordering::SeqCst) {
+            self.lock().send_close_notify();
+        }
+        let mut left = 0usize;
+        let mut scratch = [0u8; 4096];
+        loop {
+            let blocked = {
+                let mut conn = self.lock();
+                if let Some(b) = self.flush_records(&sock, &mut conn)? {
+                    b
+                } else {
+                    let closed = conn
+                        .process_new_packets()
+                        .map_err(|e| tls_err(&e))?
+                        .peer_has_closed();
+                    while let Ok(n) = conn.reader().read(&mut scratch) {
+                        if n == 0 {
+                            break;
+                        }
+                    }
+                    if closed {
+                        return Ok(());
+                    }
+                    match self.read_one_record(&sock, &mut conn, &mut left)? {
+                        Ok(true) => return Ok(()),
+                        Ok(false) => continue,
+                        Err(b) => b,
+                    }
+                }
+            };
+            self.wait(&sock, blocked, deadline)?;
+        }
+    }
+
+    /// One step of reading a single record: peeks its header for the length, then reads only
+    /// that many bytes. `Ok(true)` when the transport ended.
+    fn read_one_record(
+        &self,
+        sock: &Socket,
+        conn: &mut Connection,
+        left: &mut usize,
+    ) -> Result<std::result::Result<bool, Blocked>> {
+        if *left == 0 {
+            let mut hdr = [0u8; 5];
+            match sys::recv(sock.raw_fd(), &mut hdr, libc::MSG_PEEK) {
+                Ok(0) => return Ok(Ok(true)),
+                Ok(5) => *left = 5 + usize::from(u16::from_be_bytes([hdr[3], hdr[4]])),
+                Ok(_) => return Ok(Err(Blocked::Read)),
+                Err(e) if sys::would_block(&e) => return Ok(Err(Blocked::Read)),
+                Err(e) if e.raw_os_error() == Some(libc::EINTR) => return Ok(Ok(false)),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        match conn.read_tls(&mut Limited { sock, left }) {
+            Ok(0) => Ok(Ok(true)),
+            Ok(_) => {
+                if let Err(e) = conn.process_new_packets() {
+                    let _ = self.flush_records(sock, conn);
+                    return Err(tls_err(&e));
+                }
+                Ok(Ok(false))
+            }
+            Err(e) if sys::would_block(&e) => Ok(Err(Blocked::Read)),
+            Err(e) if e.raw_os_error() == Some(libc::EINTR) => Ok(Ok(false)),
+            Err(e) => Err(e.into()),
         }
     }
 
