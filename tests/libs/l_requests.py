@@ -1,8 +1,10 @@
 """requests 2.27 + urllib3 1.26 (from PyPI) against the CPython 3 HTTP/HTTPS servers."""
+import gc
 import hashlib
+import os
 import time
 
-from libcheck import CONFIG, CA, case, eq, raises
+from libcheck import CONFIG, CA, CERTS, case, eq, raises
 
 import requests
 
@@ -103,6 +105,52 @@ def _():
 @case('https_20mb_digest')
 def _():
     big(HTTPS, verify=CA)
+
+
+def released_on_close(base, **kw):
+    """Session.close() then a garbage collection closes the pooled connection: the server sees
+    EOF on it. urllib3 1.26.20's PoolManager.clear() only drops its pools (no close()); CPython
+    closes their sockets at once by reference counting, Jython when the collector finds them
+    unreachable, so this is what a program can rely on with both: no descriptor is leaked."""
+    s = requests.Session()
+    s.verify = kw.get('verify', True)
+    conn = s.get(base + '/conn').json()['conn']
+    eq({u'closed': False}, requests.get('%s/closed/%d' % (base, conn), **kw).json())
+    s.close()
+    del s
+    deadline = time.time() + 10
+    while True:
+        gc.collect()
+        if requests.get('%s/closed/%d' % (base, conn), **kw).json()['closed']:
+            break
+        if time.time() > deadline:
+            raise AssertionError('the server never saw connection %d closed' % conn)
+        time.sleep(0.1)
+
+
+@case('http_session_closed_and_collected_releases_connection')
+def _():
+    released_on_close(HTTP)
+
+
+@case('https_session_closed_and_collected_releases_connection')
+def _():
+    released_on_close(HTTPS, verify=CA)
+
+
+@case('https_client_certificate')
+def _():
+    url = 'https://localhost:%d/conn' % CONFIG['https_clientcert']
+    cert = (os.path.join(CERTS, 'client.pem'), os.path.join(CERTS, 'client.key'))
+    eq(u'sockbridge client', requests.get(url, verify=CA, cert=cert).json()['client_cn'])
+
+
+@case('https_client_certificate_missing_rejected')
+def _():
+    url = 'https://localhost:%d/conn' % CONFIG['https_clientcert']
+    e = raises(requests.exceptions.RequestException, requests.get, url, verify=CA)
+    if not isinstance(e, (requests.exceptions.SSLError, requests.exceptions.ConnectionError)):
+        raise AssertionError(repr(e))
 
 
 @case('read_timeout')

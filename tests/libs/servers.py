@@ -50,6 +50,7 @@ def log(msg):
 # ---------------------------------------------------------------- HTTP / HTTPS
 
 SNI_SEEN = {}
+CLOSED = set()  # ids of connections the client has closed (the handler saw EOF and finished)
 CONN_IDS = iter(range(1, 1 << 30))
 CONN_LOCK = threading.Lock()
 
@@ -63,11 +64,20 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.conn_id = next(CONN_IDS)
         self.served = 0
         self.sni = None
+        self.client_cn = None
         if self.tls_context is not None:
             self.request.settimeout(10)
             self.request = self.tls_context.wrap_socket(self.request, server_side=True)
             self.sni = SNI_SEEN.pop(id(self.request), None)
+            cert = self.request.getpeercert()
+            self.client_cn = cert and dict(x[0] for x in cert['subject'])['commonName']
         super().setup()
+
+    def finish(self):
+        try:
+            super().finish()
+        finally:
+            CLOSED.add(self.conn_id)
 
     def log_message(self, *args):
         pass
@@ -89,8 +99,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send(('hello from python3 over %s' % scheme).encode())
         elif path == '/conn':
             self.send(json.dumps({'conn': self.conn_id, 'served': self.served, 'sni': self.sni,
-                                  'client_port': self.client_address[1]}).encode(),
+                                  'client_port': self.client_address[1],
+                                  'client_cn': self.client_cn}).encode(),
                       'application/json')
+        elif path.startswith('/closed/'):
+            self.send(json.dumps({'closed': int(path[8:]) in CLOSED}).encode(), 'application/json')
         elif path == '/json':
             self.send(json.dumps({'text': 'caf\u00e9 \u2603', 'n': [1, 2.5, None, True]}).encode(),
                       'application/json; charset=utf-8')
@@ -122,10 +135,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
                   'application/json')
 
 
-def http_server(cert=None):
+def http_server(cert=None, client_certs=False):
     ctx = None
     if cert:
         ctx = server_context(cert)
+        if client_certs:
+            ctx.verify_mode = ssl.CERT_REQUIRED
+            ctx.load_verify_locations(os.path.join(CERTS, 'ca.pem'))
         ctx.sni_callback = lambda sslsock, name, _ctx: SNI_SEEN.__setitem__(id(sslsock), name)
     handler = type('H', (Handler,), {'tls_context': ctx})
     srv = http.server.ThreadingHTTPServer((HOST, 0), handler)
@@ -271,6 +287,7 @@ def main():
         'https': http_server('server'),
         'https_wronghost': http_server('wronghost'),
         'https_unknownca': http_server('unknownca'),
+        'https_clientcert': http_server('server', client_certs=True),
         'silent': silent_server(),
         'backlog': full_backlog_server(),
         'xmlrpc': xmlrpc_server(),
