@@ -23,11 +23,11 @@ for name in ('socket', 'SocketType', 'socketpair', 'fromfd', 'create_connection'
 for name in ('select', 'poll', 'epoll', 'error'):
     print('select has %s: %s' % (name, hasattr(select, name)))
 s = socket.socket()
-for name in ('accept', 'bind', 'close', 'connect', 'connect_ex', 'detach', 'dup', 'fileno',
+for name in ('accept', 'bind', 'close', 'connect', 'connect_ex', 'dup', 'fileno',
              'getpeername', 'getsockname', 'getsockopt', 'gettimeout', 'listen', 'makefile',
-             'recv', 'recv_into', 'recvfrom', 'recvfrom_into', 'recvmsg', 'send', 'sendall',
-             'sendmsg', 'sendto', 'setblocking', 'setsockopt', 'settimeout', 'shutdown',
-             'family', 'type', 'proto', '__enter__', '__exit__'):
+             'recv', 'recv_into', 'recvfrom', 'recvfrom_into', 'send', 'sendall',
+             'sendto', 'setblocking', 'setsockopt', 'settimeout', 'shutdown',
+             'family', 'type', 'proto'):
     print('socket object has %s: %s' % (name, hasattr(s, name)))
 print('timeout is error subclass: %s' % issubclass(socket.timeout, socket.error))
 print('gaierror is error subclass: %s' % issubclass(socket.gaierror, socket.error))
