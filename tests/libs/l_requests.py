@@ -83,6 +83,27 @@ def _():
     big(HTTP)
 
 
+@case('http_ipv6_loopback')
+def _():
+    r = requests.get('http://[::1]:%d/conn' % CONFIG['http6'])
+    eq(1, r.json()['served'])
+    eq(u'hello from python3 over http', requests.get('http://[::1]:%d/hello' % CONFIG['http6']).text)
+
+
+@case('https_ip_address_hosts_vs_ip_certificate')
+def _():
+    # urllib3 1.26 matches IP addresses only through the ipaddress module, which Python 2
+    # lacks: it compares text, and 2.7's getpeercert() writes IPv6 entries as 0:0:0:0:0:0:0:1.
+    # Both interpreters refuse both hosts with the same message.
+    for host, port in (('127.0.0.1', CONFIG['https']), ('[::1]', CONFIG['https6'])):
+        e = raises(requests.exceptions.SSLError, requests.get,
+                   'https://%s:%d/hello' % (host, port), verify=CA)
+        want = ("hostname '%s' doesn't match either of 'localhost', '127.0.0.1', "
+                "'0:0:0:0:0:0:0:1'" % host.strip('[]'))
+        if want not in str(e):
+            raise AssertionError(str(e))
+
+
 @case('https_get')
 def _():
     r = requests.get(HTTPS + '/hello', verify=CA)

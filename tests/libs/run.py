@@ -338,6 +338,7 @@ def main():
             start_dovecot(svc, config)
         for problem in svc.problems:
             print('setup problem: ' + problem)
+            failed += 1
         print('servers ready in %.1fs' % (time.time() - t0))
         config_path = os.path.join(work, 'config.json')
         with open(config_path, 'w') as f:

@@ -4,7 +4,8 @@
 - HTTP and HTTPS (http.server + ssl): /hello, /conn (which connection served this request and
   how many requests it has served; the SNI name the TLS handshake carried), /chunked, /big
   (20 MiB, its SHA-256 in a header), /upload (digest of a POSTed body), /json, /redirect;
-- HTTPS with a wrong-host certificate and with one from an unknown CA;
+- HTTPS with a wrong-host certificate, with one from an unknown CA, and one that requires a
+  client certificate; HTTP and HTTPS on ::1;
 - a server that accepts and never answers (read timeouts) and a listener whose backlog is full
   (connect timeouts);
 - XML-RPC (xmlrpc.server);
@@ -135,7 +136,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
                   'application/json')
 
 
-def http_server(cert=None, client_certs=False):
+class V6Server(http.server.ThreadingHTTPServer):
+    address_family = socket.AF_INET6
+
+
+def http_server(cert=None, client_certs=False, host=HOST):
     ctx = None
     if cert:
         ctx = server_context(cert)
@@ -144,7 +149,8 @@ def http_server(cert=None, client_certs=False):
             ctx.load_verify_locations(os.path.join(CERTS, 'ca.pem'))
         ctx.sni_callback = lambda sslsock, name, _ctx: SNI_SEEN.__setitem__(id(sslsock), name)
     handler = type('H', (Handler,), {'tls_context': ctx})
-    srv = http.server.ThreadingHTTPServer((HOST, 0), handler)
+    cls = V6Server if ':' in host else http.server.ThreadingHTTPServer
+    srv = cls((host, 0), handler)
     srv.daemon_threads = True
     srv.handle_error = lambda request, addr: log('http error from %s: %s' % (addr, sys.exc_info()[1]))
     threading.Thread(target=srv.serve_forever, daemon=True).start()
@@ -288,6 +294,8 @@ def main():
         'https_wronghost': http_server('wronghost'),
         'https_unknownca': http_server('unknownca'),
         'https_clientcert': http_server('server', client_certs=True),
+        'http6': http_server(host='::1'),
+        'https6': http_server('server', host='::1'),
         'silent': silent_server(),
         'backlog': full_backlog_server(),
         'xmlrpc': xmlrpc_server(),
