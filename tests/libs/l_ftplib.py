@@ -99,6 +99,16 @@ def _():
     eq('221', ftp.quit()[:3])
 
 
+@case('ftps_active_port_protected')
+def _():
+    ftp = tls_client()
+    ftp.login('sbuser', 's3cret')
+    ftp.prot_p()
+    ftp.set_pasv(False)        # the server connects to us; we accept and start TLS as client
+    session(ftp, 'tls-active-%s.bin' % TAG)
+    ftp.quit()
+
+
 @case('ftps_clear_data_refused_by_server')
 def _():
     ftp = tls_client()

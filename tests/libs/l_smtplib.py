@@ -56,6 +56,21 @@ def _():
        record['data'].encode('latin-1').replace('\r\n', '\n'))
 
 
+@case('smtp_ssl_auth_sendmail_delivered')
+def _():
+    token = 'token-ssl-%s-%d' % (TAG, time.time() * 1000)
+    smtp = smtplib.SMTP_SSL('127.0.0.1', CONFIG['smtps'], timeout=20)
+    eq(250, smtp.ehlo()[0])
+    eq(235, smtp.login('sbuser', 's3cret')[0])
+    eq({}, smtp.sendmail('sender@example.test', ['a@example.test'], message(token)))
+    eq(221, smtp.quit()[0])
+    record = delivered(token)
+    eq(['a@example.test'], record['rcpt_tos'])
+    eq(True, record['tls'], 'delivered over TLS')
+    eq(message(token).replace('\r\n', '\n'),
+       record['data'].encode('latin-1').replace('\r\n', '\n'))
+
+
 @case('mail_before_starttls_refused')
 def _():
     smtp = smtplib.SMTP('127.0.0.1', CONFIG['smtp'], timeout=20)

@@ -9,8 +9,8 @@
 - a server that accepts and never answers (read timeouts) and a listener whose backlog is full
   (connect timeouts);
 - XML-RPC (xmlrpc.server);
-- SMTP with STARTTLS and AUTH (aiosmtpd); each delivered message is written as JSON to a spool
-  directory;
+- SMTP with STARTTLS and AUTH, and SMTP over implicit TLS (aiosmtpd); each delivered message is
+  written as JSON to a spool directory;
 - FTP and FTPS (pyftpdlib; FTPS with TLS required on control and data connections).
 
 Usage: servers.py CERT_DIR WORK_DIR. Prints one JSON line with the ports, then serves until its
@@ -240,7 +240,8 @@ def smtp_server():
         async def handle_DATA(self, server, session, envelope):
             record = {'mail_from': envelope.mail_from, 'rcpt_tos': envelope.rcpt_tos,
                       'data': envelope.original_content.decode('latin-1'),
-                      'tls': session.ssl is not None,
+                      'tls': session.ssl is not None or (
+                          server.transport.get_extra_info('ssl_object') is not None),
                       'authenticated': bool(session.authenticated)}
             path = os.path.join(spool, 'msg%d.json' % next(counter))
             with open(path + '.tmp', 'w') as f:
@@ -258,7 +259,15 @@ def smtp_server():
                      server_hostname='localhost')
     ctl.start()
     HELD.append(ctl)
-    return port, spool
+    # Implicit TLS (SMTPS, smtplib.SMTP_SSL): TLS from the first byte, AUTH allowed at once.
+    port_ssl = free_port()
+    ctl_ssl = Controller(Spool(), hostname=HOST, port=port_ssl, ssl_context=server_context('server'),
+                         authenticator=authenticator, server_hostname='localhost',
+                         # aiosmtpd counts only STARTTLS as TLS; this whole connection is TLS.
+                         auth_require_tls=False)
+    ctl_ssl.start()
+    HELD.append(ctl_ssl)
+    return port, port_ssl, spool
 
 
 # ---------------------------------------------------------------- FTP / FTPS (pyftpdlib)
@@ -301,7 +310,7 @@ def main():
         'xmlrpc': xmlrpc_server(),
         'big_sha256': BIG_SHA,
     }
-    ports['smtp'], ports['smtp_spool'] = smtp_server()
+    ports['smtp'], ports['smtps'], ports['smtp_spool'] = smtp_server()
     ports['ftp'], ports['ftps'], ports['ftp_home'] = ftp_servers()
     print(json.dumps(ports), flush=True)
     deadline = time.time() + 600
