@@ -113,7 +113,8 @@ fn poll_entries(
 /// Looks for the fd inside an arbitrary Java I/O object, without access checks (JNI ignores
 /// module encapsulation): a `FileDescriptor` itself, a field `fd` of type `FileDescriptor`
 /// (streams, `RandomAccessFile`, NIO file/pipe/socket channels), or, through fields `in`/`out`,
-/// the stream a filter or channel adapter wraps. Returns the fd or `-EBADF`.
+/// the stream a filter or channel adapter wraps. Returns the fd, `i32::MIN` for an in-memory
+/// stream (a drained child-process pipe), or `-EBADF`.
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_Poller_nFdOfObject<'l>(
     mut env: JNIEnv<'l>,
@@ -139,9 +140,33 @@ fn object_field<'l>(
     (!found.is_null()).then_some(found)
 }
 
+/// What [`probe_fd`] returns for a stream that holds its data in memory and has no fd: the
+/// pipe of a child process that has exited (Java drains it into a `ByteArrayInputStream`, or
+/// `ProcessBuilder.NullInputStream` when empty, and closes the fd). Always readable (data or EOF).
+const IN_MEMORY: i32 = i32::MIN;
+
+fn is_in_memory_stream(env: &mut JNIEnv, obj: &JObject) -> bool {
+    for class in [
+        "java/io/ByteArrayInputStream",
+        "java/lang/ProcessBuilder$NullInputStream",
+    ] {
+        let found = env.is_instance_of(obj, class).unwrap_or(false);
+        if env.exception_check().unwrap_or(false) {
+            let _ = env.exception_clear();
+        }
+        if found {
+            return true;
+        }
+    }
+    false
+}
+
 fn probe_fd(env: &mut JNIEnv, obj: &JObject, depth: u32) -> Option<i32> {
     if obj.is_null() || depth > 4 {
         return None;
+    }
+    if is_in_memory_stream(env, obj) {
+        return Some(IN_MEMORY);
     }
     let is_descriptor = env
         .is_instance_of(obj, "java/io/FileDescriptor")

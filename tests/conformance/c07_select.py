@@ -48,7 +48,16 @@ case('poll ready', lambda: (len(p.poll(1000)), (a.fileno(), select.POLLIN) in p.
 p.modify(a, select.POLLOUT)
 case('poll modify', lambda: (a.fileno(), select.POLLOUT) in p.poll(0))
 p.unregister(r)
-case('poll unregister missing', lambda: p.unregister(r))
+
+
+def unregister_missing():
+    try:
+        p.unregister(r)
+    except KeyError as e:   # the key is the fd number (processes number their fds differently)
+        return ('KeyError', len(e.args), isinstance(e.args[0], int))
+
+
+case('poll unregister missing', unregister_missing)
 case('poll modify missing', lambda: p.modify(r, select.POLLIN))
 p2 = select.poll()
 p2.register(999999, select.POLLIN)
@@ -92,3 +101,20 @@ os.close(r)
 os.close(wfd)
 os.close(fd)
 os.unlink(path)
+
+# A child's pipe after the child exited: Java drains it and closes the fd; it must still read as
+# readable (its data, then EOF), as the pipe does on CPython.
+import time  # noqa: E402
+pp = os.popen('echo one; echo two', 'r')
+time.sleep(1.0)
+case('popen pipe after exit - select', lambda: select.select([pp], [], [], 5)[0] == [pp])
+case('popen pipe after exit - data', lambda: (pp.readline(), pp.readline()))
+case('popen pipe after exit - at eof', lambda: (select.select([pp], [], [], 5)[0] == [pp], pp.readline()))
+pp.close()
+pp = os.popen('sleep 0.5; echo polled', 'r')
+pl = select.poll()
+pl.register(pp, select.POLLIN)
+time.sleep(1.5)
+case('popen pipe after exit - poll', lambda: [bool(ev & select.POLLIN) for fd_, ev in pl.poll(5000)])
+case('popen pipe after exit - poll data', lambda: pp.readline())
+pp.close()

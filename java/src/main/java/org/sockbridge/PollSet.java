@@ -12,11 +12,18 @@ import java.util.NoSuchElementException;
  */
 public final class PollSet {
     private final Map<Integer, long[]> entries = new LinkedHashMap<>();
+    /** The Java I/O objects registered (not ints or sockets), to recognise drained pipes. */
+    private final Map<Integer, Object> ioObjects = new java.util.HashMap<>();
 
     /** {@code register(fd, eventmask)}; registering again replaces the mask. */
     public void register(Object fdOrObject, int events) throws SocketError {
         int fd = Poller.fdOf(fdOrObject);
         entries.put(fd, new long[] {events & 0xffff, Poller.handleOf(fdOrObject)});
+        if (fdOrObject instanceof Integer || fdOrObject instanceof Selectable) {
+            ioObjects.remove(fd);
+        } else {
+            ioObjects.put(fd, fdOrObject);
+        }
     }
 
     /** {@code modify(fd, eventmask)}; {@code ENOENT} if not registered. */
@@ -32,6 +39,7 @@ public final class PollSet {
     /** {@code unregister(fd)}; {@link NoSuchElementException} (KeyError) if not registered. */
     public void unregister(Object fdOrObject) throws SocketError {
         int fd = Poller.fdOf(fdOrObject);
+        ioObjects.remove(fd);
         if (entries.remove(fd) == null) {
             throw new NoSuchElementException(Integer.toString(fd));
         }
@@ -58,6 +66,10 @@ public final class PollSet {
         Poller.poll(fds, handles, events, revents, n, nanos);
         List<int[]> out = new ArrayList<>();
         for (i = 0; i < n; i++) {
+            if ((revents[i] & SocketConstants.POLLNVAL) != 0 && Poller.inMemory(ioObjects.get(fds[i]))) {
+                // A child-process pipe Java drained and closed: its data (or EOF) is readable.
+                revents[i] = (short) (events[i] & SocketConstants.POLLIN);
+            }
             if (revents[i] != 0) {
                 out.add(new int[] {fds[i], revents[i] & 0xffff});
             }

@@ -52,6 +52,27 @@ public final class Poller {
     }
 
     /**
+     * What {@link #fdOfIoObject} finds for a stream whose data is in memory and has no fd any
+     * more: the pipe of a child process that has exited (Java drains it and closes the fd).
+     * Such a stream is always readable (data, then end of file), as the pipe would have been.
+     */
+    static final int IN_MEMORY = Integer.MIN_VALUE;
+
+    /** True if {@code o} is a Java I/O object that now reads from memory (see {@link #IN_MEMORY}). */
+    static boolean inMemory(Object o) {
+        return o != null && !(o instanceof Integer) && !(o instanceof Selectable)
+                && !(o instanceof FileDescriptor) && fdOfIoObject(o) == IN_MEMORY;
+    }
+
+    /** {@link #fdOf}, or {@link #IN_MEMORY} for a drained child-process pipe. */
+    static int fdOrMemory(Object o) throws SocketError {
+        if (inMemory(o)) {
+            return IN_MEMORY;
+        }
+        return fdOf(o);
+    }
+
+    /**
      * The fd behind a Java I/O object: streams, {@code RandomAccessFile}, NIO channels, and
      * objects with a public {@code getChannel()} (Jython's {@code FileIO}/{@code StreamIO},
      * what {@code os.pipe()}, {@code open()} and {@code sys.stdin} give). -1 if none is found.
@@ -62,7 +83,7 @@ public final class Poller {
             Object channel = m.invoke(o);
             if (channel != null) {
                 int fd = nFdOfObject(channel);
-                if (fd >= 0) {
+                if (fd >= 0 || fd == IN_MEMORY) {
                     return fd;
                 }
             }
@@ -126,7 +147,13 @@ public final class Poller {
             for (Object o : lists[k]) {
                 // A socket is named by its handle alone: native code finds its fd.
                 handles[i] = handleOf(o);
-                fds[i] = handles[i] != 0 ? -1 : fdOf(o);
+                fds[i] = handles[i] != 0 ? -1 : fdOrMemory(o);
+                if (fds[i] == IN_MEMORY) {
+                    fds[i] = -1;            // poll(2) skips it; reported below
+                    if (k == 0) {
+                        timeout = 0;        // already readable: do not wait
+                    }
+                }
                 events[i] = want[k];
                 i++;
             }
@@ -138,8 +165,13 @@ public final class Poller {
             int[] hits = new int[lists[k].size()];
             int count = 0;
             for (int pos = 0; pos < lists[k].size(); pos++, i++) {
-                if ((revents[i] & SocketConstants.POLLNVAL) != 0) {
-                    throw new SocketError(9, NativeLibrary.strerror(9));
+                if (handles[i] == 0 && fds[i] == -1 || (revents[i] & SocketConstants.POLLNVAL) != 0) {
+                    // A child-process pipe drained (and its fd closed) by Java: readable.
+                    if (inMemory(lists[k].get(pos))) {
+                        revents[i] = (short) (k == 0 ? SocketConstants.POLLIN : 0);
+                    } else if ((revents[i] & SocketConstants.POLLNVAL) != 0) {
+                        throw new SocketError(9, NativeLibrary.strerror(9));
+                    }
                 }
                 if ((revents[i] & sets[k]) != 0) {
                     hits[count++] = pos;

@@ -1,27 +1,45 @@
-"""The buffered file object behind socket.makefile() and socket._fileobject, with Python 2.7's
-behaviour: read(n) returns n bytes unless the stream ends, readline/iteration split on '\\n',
-writes are buffered (bufsize 0: unbuffered, 1: line-buffered, otherwise flushed past bufsize),
-close() flushes and lets go of the socket (and closes it when made with close=True).
+"""The buffered file object behind socket.makefile() and socket._fileobject: CPython 2.7.18's
+_fileobject (from its socket.py, Python Software Foundation License), unchanged but for close(),
+which also lets go of the socket's fd (CPython relies on reference counting for that).
 
+read(n) asks recv() for at most the bytes still missing, so nothing past n is taken from the
+kernel; readline() reads in chunks of the buffer size and keeps the surplus; the read buffer is
+a cStringIO, so large reads cost linear time; flush() keeps what sendall() did not send.
 It works on any object with recv(n) and sendall(data) (urllib2 wraps HTTP responses in it).
 """
 
-_DEFAULT_BUFSIZE = 8192
+from _socket import error
+
+try:
+    from cStringIO import StringIO
+except ImportError:
+    from StringIO import StringIO
+
+EBADF = 9
+EINTR = 4
 
 
 class _fileobject(object):
-    """A file-like object over a socket-like object."""
+    """Faux file object attached to a socket object."""
 
-    default_bufsize = _DEFAULT_BUFSIZE
-    name = '<socket>'
+    default_bufsize = 8192
+    name = "<socket>"
+
+    __slots__ = ["mode", "bufsize", "softspace",
+                 # "closed" is a property, see below
+                 "_sock", "_rbufsize", "_wbufsize", "_rbuf", "_wbuf", "_wbuf_len",
+                 "_close", "_hold"]
 
     def __init__(self, sock, mode='rb', bufsize=-1, close=False):
         self._sock = sock
-        self.mode = mode
+        self.mode = mode # Not actually used in this version
         if bufsize < 0:
             bufsize = self.default_bufsize
         self.bufsize = bufsize
         self.softspace = False
+        # _rbufsize is the suggested recv buffer size.  It is *strictly*
+        # obeyed within readline() for recv calls.  If it is larger than
+        # default_bufsize it will be used for recv calls within read().
         if bufsize == 0:
             self._rbufsize = 1
         elif bufsize == 1:
@@ -29,30 +47,35 @@ class _fileobject(object):
         else:
             self._rbufsize = bufsize
         self._wbufsize = bufsize
-        self._rbuf = ''
-        self._wbuf = []
+        # We use StringIO for the read buffer to avoid holding a list
+        # of variously sized string objects which have been known to
+        # fragment the heap due to how they are malloc()ed and often
+        # realloc()ed down much smaller than their original allocation.
+        self._rbuf = StringIO()
+        self._wbuf = [] # A list of strings
         self._wbuf_len = 0
         self._close = close
+        self._hold = None   # sockbridge: the real socket's holder count this file takes part in
 
-    @property
-    def closed(self):
-        """True once close() has run."""
+    def _getclosed(self):
         return self._sock is None
-
-    def _check(self):
-        if self._sock is None:
-            raise ValueError('I/O operation on closed file')
+    closed = property(_getclosed, doc="True if the file is closed")
 
     def close(self):
-        """Flushes, then lets go of the socket (closing it if made with close=True)."""
+        sock = self._sock
         try:
-            if self._sock is not None:
+            if self._sock:
                 self.flush()
         finally:
-            sock, self._sock = self._sock, None
-            if sock is not None:
-                if self._close:
-                    sock.close()
+            if self._close:
+                self._sock.close()
+            self._sock = None
+            # sockbridge: no reference counting on the JVM, so the file lets go of the fd
+            # explicitly (socket.makefile() took a hold; ssl's file sockets have _release()).
+            hold, self._hold = self._hold, None
+            if hold is not None:
+                hold.release()
+            elif sock is not None:
                 release = getattr(sock, '_release', None)
                 if release is not None:
                     release()
@@ -60,124 +83,249 @@ class _fileobject(object):
     def __del__(self):
         try:
             self.close()
-        except Exception:
+        except:
+            # close() may fail if __init__ didn't complete
             pass
 
     def flush(self):
-        """Sends whatever is buffered."""
-        self._check()
         if self._wbuf:
-            data = ''.join(self._wbuf)
+            data = "".join(self._wbuf)
             self._wbuf = []
             self._wbuf_len = 0
-            self._sock.sendall(data)
+            buffer_size = max(self._rbufsize, self.default_bufsize)
+            data_size = len(data)
+            write_offset = 0
+            view = memoryview(data)
+            try:
+                while write_offset < data_size:
+                    self._sock.sendall(view[write_offset:write_offset+buffer_size])
+                    write_offset += buffer_size
+            finally:
+                if write_offset < data_size:
+                    remainder = data[write_offset:]
+                    del view, data  # explicit free
+                    self._wbuf.append(remainder)
+                    self._wbuf_len = len(remainder)
 
     def fileno(self):
-        """The socket's fd."""
-        self._check()
         return self._sock.fileno()
 
     def write(self, data):
-        """Buffers data (str or buffer) and sends per the buffering mode."""
-        self._check()
-        data = str(data)
+        data = str(data) # XXX Should really reject non-string non-buffers
         if not data:
             return
         self._wbuf.append(data)
         self._wbuf_len += len(data)
-        if (self._wbufsize == 0 or (self._wbufsize == 1 and '\n' in data)
-                or (self._wbufsize > 1 and self._wbuf_len >= self._wbufsize)):
+        if (self._wbufsize == 0 or
+            (self._wbufsize == 1 and '\n' in data) or
+            (self._wbufsize > 1 and self._wbuf_len >= self._wbufsize)):
             self.flush()
 
-    def writelines(self, lines):
-        """Writes each line, then applies the buffering mode once."""
-        self._check()
-        for line in lines:
-            line = str(line)
-            self._wbuf.append(line)
-            self._wbuf_len += len(line)
-        if self._wbufsize <= 1 or self._wbuf_len >= self._wbufsize:
+    def writelines(self, list):
+        # XXX We could do better here for very long lists
+        # XXX Should really reject non-string non-buffers
+        lines = filter(None, map(str, list))
+        self._wbuf_len += sum(map(len, lines))
+        self._wbuf.extend(lines)
+        if (self._wbufsize <= 1 or
+            self._wbuf_len >= self._wbufsize):
             self.flush()
-
-    def _fill(self):
-        """Reads one chunk into the read buffer; False at end of stream."""
-        chunk = self._sock.recv(max(self._rbufsize, 1))
-        if not chunk:
-            return False
-        self._rbuf += chunk
-        return True
 
     def read(self, size=-1):
-        """Up to size bytes (everything until end of stream if size < 0)."""
-        self._check()
+        # Use max, disallow tiny reads in a loop as they are very inefficient.
+        # We never leave read() with any leftover data from a new recv() call
+        # in our internal buffer.
+        rbufsize = max(self._rbufsize, self.default_bufsize)
+        # Our use of StringIO rather than lists of string objects returned by
+        # recv() minimizes memory usage and fragmentation that occurs when
+        # rbufsize is large compared to the typical return value of recv().
+        buf = self._rbuf
+        buf.seek(0, 2)  # seek end
         if size < 0:
-            parts = [self._rbuf]
-            self._rbuf = ''
+            # Read until EOF
+            self._rbuf = StringIO()  # reset _rbuf.  we consume it via buf.
             while True:
-                chunk = self._sock.recv(max(self._rbufsize, _DEFAULT_BUFSIZE))
-                if not chunk:
+                try:
+                    data = self._sock.recv(rbufsize)
+                except error, e:
+                    if e.args[0] == EINTR:
+                        continue
+                    raise
+                if not data:
                     break
-                parts.append(chunk)
-            return ''.join(parts)
-        while len(self._rbuf) < size:
-            chunk = self._sock.recv(max(size - len(self._rbuf), self._rbufsize))
-            if not chunk:
-                break
-            self._rbuf += chunk
-        data, self._rbuf = self._rbuf[:size], self._rbuf[size:]
-        return data
+                buf.write(data)
+            return buf.getvalue()
+        else:
+            # Read until size bytes or EOF seen, whichever comes first
+            buf_len = buf.tell()
+            if buf_len >= size:
+                # Already have size bytes in our buffer?  Extract and return.
+                buf.seek(0)
+                rv = buf.read(size)
+                self._rbuf = StringIO()
+                self._rbuf.write(buf.read())
+                return rv
+
+            self._rbuf = StringIO()  # reset _rbuf.  we consume it via buf.
+            while True:
+                left = size - buf_len
+                # recv() will malloc the amount of memory given as its
+                # parameter even though it often returns much less data
+                # than that.  The returned data string is short lived
+                # as we copy it into a StringIO and free it.  This avoids
+                # fragmentation issues on many platforms.
+                try:
+                    data = self._sock.recv(left)
+                except error, e:
+                    if e.args[0] == EINTR:
+                        continue
+                    raise
+                if not data:
+                    break
+                n = len(data)
+                if n == size and not buf_len:
+                    # Shortcut.  Avoid buffer data copies when:
+                    # - We have no data in our buffer.
+                    # AND
+                    # - Our call to recv returned exactly the
+                    #   number of bytes we were asked to read.
+                    return data
+                if n == left:
+                    buf.write(data)
+                    del data  # explicit free
+                    break
+                assert n <= left, "recv(%d) returned %d bytes" % (left, n)
+                buf.write(data)
+                buf_len += n
+                del data  # explicit free
+                #assert buf_len == buf.tell()
+            return buf.getvalue()
 
     def readline(self, size=-1):
-        """One line including its '\\n' (at most size bytes if size >= 0)."""
-        self._check()
-        while True:
-            nl = self._rbuf.find('\n')
-            if nl >= 0:
-                end = nl + 1
-                if 0 <= size < end:
-                    end = size
-                break
-            if 0 <= size <= len(self._rbuf):
-                end = size
-                break
-            if self._rbufsize == 1:
-                chunk = self._sock.recv(1)
-                if not chunk:
-                    end = len(self._rbuf)
+        buf = self._rbuf
+        buf.seek(0, 2)  # seek end
+        if buf.tell() > 0:
+            # check if we already have it in our buffer
+            buf.seek(0)
+            bline = buf.readline(size)
+            if bline.endswith('\n') or len(bline) == size:
+                self._rbuf = StringIO()
+                self._rbuf.write(buf.read())
+                return bline
+            del bline
+        if size < 0:
+            # Read until \n or EOF, whichever comes first
+            if self._rbufsize <= 1:
+                # Speed up unbuffered case
+                buf.seek(0)
+                buffers = [buf.read()]
+                self._rbuf = StringIO()  # reset _rbuf.  we consume it via buf.
+                data = None
+                recv = self._sock.recv
+                while True:
+                    try:
+                        while data != "\n":
+                            data = recv(1)
+                            if not data:
+                                break
+                            buffers.append(data)
+                    except error, e:
+                        # The try..except to catch EINTR was moved outside the
+                        # recv loop to avoid the per byte overhead.
+                        if e.args[0] == EINTR:
+                            continue
+                        raise
                     break
-                self._rbuf += chunk
-            elif not self._fill():
-                end = len(self._rbuf)
-                break
-        line, self._rbuf = self._rbuf[:end], self._rbuf[end:]
-        return line
+                return "".join(buffers)
+
+            buf.seek(0, 2)  # seek end
+            self._rbuf = StringIO()  # reset _rbuf.  we consume it via buf.
+            while True:
+                try:
+                    data = self._sock.recv(self._rbufsize)
+                except error, e:
+                    if e.args[0] == EINTR:
+                        continue
+                    raise
+                if not data:
+                    break
+                nl = data.find('\n')
+                if nl >= 0:
+                    nl += 1
+                    buf.write(data[:nl])
+                    self._rbuf.write(data[nl:])
+                    del data
+                    break
+                buf.write(data)
+            return buf.getvalue()
+        else:
+            # Read until size bytes or \n or EOF seen, whichever comes first
+            buf.seek(0, 2)  # seek end
+            buf_len = buf.tell()
+            if buf_len >= size:
+                buf.seek(0)
+                rv = buf.read(size)
+                self._rbuf = StringIO()
+                self._rbuf.write(buf.read())
+                return rv
+            self._rbuf = StringIO()  # reset _rbuf.  we consume it via buf.
+            while True:
+                try:
+                    data = self._sock.recv(self._rbufsize)
+                except error, e:
+                    if e.args[0] == EINTR:
+                        continue
+                    raise
+                if not data:
+                    break
+                left = size - buf_len
+                # did we just receive a newline?
+                nl = data.find('\n', 0, left)
+                if nl >= 0:
+                    nl += 1
+                    # save the excess data to _rbuf
+                    self._rbuf.write(data[nl:])
+                    if buf_len:
+                        buf.write(data[:nl])
+                        break
+                    else:
+                        # Shortcut.  Avoid data copy through buf when returning
+                        # a substring of our first recv().
+                        return data[:nl]
+                n = len(data)
+                if n == size and not buf_len:
+                    # Shortcut.  Avoid data copy through buf when
+                    # returning exactly all of our first recv().
+                    return data
+                if n >= left:
+                    buf.write(data[:left])
+                    self._rbuf.write(data[left:])
+                    break
+                buf.write(data)
+                buf_len += n
+                #assert buf_len == buf.tell()
+            return buf.getvalue()
 
     def readlines(self, sizehint=0):
-        """All lines (stopping once about sizehint bytes have been read, if given)."""
         total = 0
-        lines = []
+        list = []
         while True:
             line = self.readline()
             if not line:
                 break
-            lines.append(line)
+            list.append(line)
             total += len(line)
             if sizehint and total >= sizehint:
                 break
-        return lines
+        return list
+
+    # Iterator protocols
 
     def __iter__(self):
         return self
 
     def next(self):
-        """The next line; StopIteration at end of stream."""
         line = self.readline()
         if not line:
             raise StopIteration
         return line
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()

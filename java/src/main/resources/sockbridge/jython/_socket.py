@@ -38,8 +38,54 @@ def _load_constants(namespace):
 
 _load_constants(globals())
 
+# CPython 2.7's values on Linux that are not socket options.
+SOMAXCONN = 4096
+IPPORT_RESERVED = 1024
+IPPORT_USERRESERVED = 5000
+
+# CPython 2.7's AF_NETLINK, AF_PACKET and AF_TIPC constants (Linux values).
+NETLINK_DNRTMSG = 14
+NETLINK_FIREWALL = 3
+NETLINK_IP6_FW = 13
+NETLINK_NFLOG = 5
+NETLINK_ROUTE = 0
+NETLINK_USERSOCK = 2
+NETLINK_XFRM = 6
+PACKET_BROADCAST = 1
+PACKET_FASTROUTE = 6
+PACKET_HOST = 0
+PACKET_LOOPBACK = 5
+PACKET_MULTICAST = 2
+PACKET_OTHERHOST = 3
+PACKET_OUTGOING = 4
+PF_PACKET = 17
+TIPC_ADDR_ID = 3
+TIPC_ADDR_NAME = 2
+TIPC_ADDR_NAMESEQ = 1
+TIPC_CFG_SRV = 0
+TIPC_CLUSTER_SCOPE = 2
+TIPC_CONN_TIMEOUT = 130
+TIPC_CRITICAL_IMPORTANCE = 3
+TIPC_DEST_DROPPABLE = 129
+TIPC_HIGH_IMPORTANCE = 2
+TIPC_IMPORTANCE = 127
+TIPC_LOW_IMPORTANCE = 0
+TIPC_MEDIUM_IMPORTANCE = 1
+TIPC_NODE_SCOPE = 3
+TIPC_PUBLISHED = 1
+TIPC_SRC_DROPPABLE = 128
+TIPC_SUBSCR_TIMEOUT = 3
+TIPC_SUB_CANCEL = 4
+TIPC_SUB_PORTS = 1
+TIPC_SUB_SERVICE = 2
+TIPC_TOP_SRV = 1
+TIPC_WAIT_FOREVER = -1
+TIPC_WITHDRAWN = 2
+TIPC_ZONE_SCOPE = 1
+
 # Jython extras, kept for existing Jython programs (not in CPython):
 SO_TIMEOUT = 512       # setsockopt(SOL_SOCKET, SO_TIMEOUT, ms) == settimeout(ms / 1000.0)
+IN6ADDR_ANY_INIT = '::'
 has_ipv6 = True
 _GLOBAL_DEFAULT_TIMEOUT = object()
 
@@ -76,8 +122,6 @@ def _convert(e):
     return error(e.errno(), text)
 
 
-_bridge.registerErrors(error, timeout)
-
 
 def _ebadf():
     return error(_errno.EBADF, 'Bad file descriptor')
@@ -93,24 +137,42 @@ def _int(value, what='an integer is required'):
     return value
 
 
-def _c_int(value):
+def _c_int(value, overflow='signed integer is greater than maximum'):
     value = _int(value)
     if not -2147483648 <= value <= 2147483647:
-        raise OverflowError('signed integer is greater than maximum')
+        if value < 0 and overflow.startswith('signed'):
+            overflow = 'signed integer is less than minimum'
+        raise OverflowError(overflow)
     return int(value)
 
 
 def _timeout_value(value):
+    """settimeout's argument as CPython 2.7 takes it (PyFloat_AsDouble: numbers, bool, objects
+    with __float__; NaN and huge values are accepted)."""
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, long, float)):
+    if isinstance(value, float):
+        f = value
+    elif isinstance(value, basestring):
         raise TypeError('a float is required')
-    value = float(value)
-    if value != value:
-        raise ValueError('Invalid value NaN (not a number)')
-    if value < 0.0:
+    else:
+        try:
+            f = float(value)
+        except (TypeError, AttributeError):
+            raise TypeError('a float is required')
+    if f < 0.0:
         raise ValueError('Timeout value out of range')
-    return value
+    return f
+
+
+_LONGEST_WAIT = 1e9   # seconds (31 years): what the native layer gets for huge or NaN timeouts
+
+
+def _native_timeout(value):
+    """The timeout the native layer is given for a Python timeout value."""
+    if value is None or value <= _LONGEST_WAIT:
+        return value
+    return _LONGEST_WAIT   # larger, or NaN: CPython waits without end too
 
 
 def _text(value, what):
@@ -123,6 +185,16 @@ def _text(value, what):
 
 _numeric_cache = {}
 _sockaddr_cache = {}   # (family, address tuple) -> SockAddr, for numeric hosts only
+
+
+def _dotted_quad(host):
+    parts = host.split('.')
+    if len(parts) != 4:
+        return False
+    for p in parts:
+        if not p.isdigit() or int(p) > 255:
+            return False
+    return True
 
 
 def _ip_addr(family, host, port, flowinfo=0, scope_id=0):
@@ -139,6 +211,10 @@ def _ip_addr(family, host, port, flowinfo=0, scope_id=0):
             if family != AF_INET:
                 raise gaierror(EAI_ADDRFAMILY, 'Address family for hostname not supported')
             text, numeric = '255.255.255.255', True
+        elif family == AF_INET6 and _dotted_quad(host):
+            # CPython 2.7's setipaddr() takes a dotted quad as IPv4 whatever the family: on an
+            # AF_INET6 socket the IPv6 address bytes stay zero, i.e. '::'.
+            text, numeric = '::', True
         else:
             try:
                 _Resolver.inetPton(family, host)
@@ -172,16 +248,22 @@ def _sockaddr(family, address, what='getsockaddrarg'):
         return _SockAddr.unix(_bridge.bytesOf(address))
     if family in (AF_INET, AF_INET6):
         if not isinstance(address, tuple):
-            raise TypeError('%s: AF_%s address must be tuple, not %s'
-                            % (what, 'INET' if family == AF_INET else 'INET6', type(address).__name__))
+            raise TypeError('getsockaddrarg: AF_%s address must be tuple, not %s'
+                            % ('INET' if family == AF_INET else 'INET6', type(address).__name__))
         if family == AF_INET and len(address) != 2:
-            raise TypeError('AF_INET address must be a pair (host, port)')
-        if family == AF_INET6 and not 2 <= len(address) <= 4:
-            raise TypeError('AF_INET6 address must be a tuple (host, port[, flowinfo[, scopeid]])')
-        host = _text(address[0], 'host')
+            raise TypeError('getsockaddrarg() takes exactly 2 arguments (%d given)' % len(address))
+        if family == AF_INET6 and len(address) < 2:
+            raise TypeError('function takes at least 2 arguments (%d given)' % len(address))
+        if family == AF_INET6 and len(address) > 4:
+            raise TypeError('function takes at most 4 arguments (%d given)' % len(address))
+        host = address[0]
+        if isinstance(host, unicode):
+            host = host.encode('idna') if host else ''
+        elif not isinstance(host, str):
+            raise TypeError('coercing to Unicode: need string or buffer, %s found' % type(host).__name__)
         port = _int(address[1], 'an integer is required')
         if not 0 <= port <= 65535:
-            raise OverflowError('%s: port must be 0-65535.' % what)
+            raise OverflowError('getsockaddrarg: port must be 0-65535.')
         if family == AF_INET:
             addr = _ip_addr(family, host, port)
             if (family, host, port) in _numeric_cache or (family, host, port, 0, 0) in _numeric_cache:
@@ -190,7 +272,7 @@ def _sockaddr(family, address, what='getsockaddrarg'):
         flowinfo = _int(address[2]) if len(address) > 2 else 0
         scope_id = _int(address[3]) if len(address) > 3 else 0
         if not 0 <= flowinfo <= 0xfffff:
-            raise OverflowError('%s: flowinfo must be 0-1048575.' % what)
+            raise OverflowError('getsockaddrarg: flowinfo must be 0-1048575.')
         return _ip_addr(family, host, port, flowinfo, scope_id & 0xffffffff)
     raise error(_errno.EAFNOSUPPORT, 'Address family not supported by protocol')
 
@@ -210,7 +292,7 @@ def getdefaulttimeout():
 def setdefaulttimeout(value):
     """Sets the timeout new sockets start with."""
     value = _timeout_value(value)
-    _NativeSocket.setDefaultTimeout(value)
+    _NativeSocket.setDefaultTimeout(_native_timeout(value))
     _default_timeout[0] = value
 
 
@@ -243,7 +325,7 @@ class _NativeRef(object):
 class socket(object):
     """socket([family[, type[, proto]]]) -> socket object, as CPython 2.7's."""
 
-    __slots__ = ('_ref', '_native', '_family', '_type', '_proto', '__weakref__')
+    __slots__ = ('_ref', '_native', '_family', '_type', '_proto', '_timeout', '__weakref__')
 
     def __init__(self, family=AF_INET, type=SOCK_STREAM, proto=0, _native=None):
         if _native is None:
@@ -257,10 +339,19 @@ class socket(object):
         self._family = _native.family()
         self._type = _native.type()
         self._proto = _native.proto()
+        # The native layer gives new sockets the default timeout (clamped; see _native_timeout);
+        # a wrapped existing NativeSocket keeps its mode.
+        t = _native.getTimeout()
+        default = _default_timeout[0]
+        if t is not None and t == _LONGEST_WAIT and _native_timeout(default) == t:
+            t = default
+        self._timeout = t
 
     family = property(lambda self: self._family, doc='the socket family')
     type = property(lambda self: self._type, doc='the socket type')
     proto = property(lambda self: self._proto, doc='the socket protocol')
+    timeout = property(lambda self: -1.0 if self._timeout is None else self._timeout,
+                       doc='the timeout in seconds (-1.0: blocking), as CPython 2.7\'s attribute')
 
     def _n(self):
         n = self._native
@@ -317,13 +408,15 @@ class socket(object):
         """None: blocking; 0.0: non-blocking; t > 0: timeout mode."""
         value = _timeout_value(value)
         try:
-            self._n().setTimeout(value)
+            self._n().setTimeout(_native_timeout(value))
         except _JSocketError, e:
             raise _convert(e)
+        self._timeout = value
 
     def gettimeout(self):
         """The timeout in seconds, or None when blocking."""
-        return self._n().getTimeout()
+        self._n()
+        return self._timeout
 
     def setblocking(self, flag):
         """setblocking(True) == settimeout(None); setblocking(False) == settimeout(0.0)."""
@@ -342,7 +435,7 @@ class socket(object):
 
     def listen(self, backlog=128):
         """Starts listening for connections."""
-        backlog = _c_int(backlog)
+        backlog = _c_int(backlog, 'Python int too large to convert to C int')
         try:
             self._n().listen(backlog)
         except _JSocketError, e:
@@ -376,7 +469,7 @@ class socket(object):
 
     def shutdown(self, how):
         """Shuts down one or both directions (SHUT_RD, SHUT_WR, SHUT_RDWR)."""
-        how = _c_int(how)
+        how = _c_int(how, 'Python int too large to convert to C int')
         try:
             self._n().shutdown(how)
         except _JSocketError, e:
@@ -419,15 +512,17 @@ class socket(object):
             flags = _c_int(flags)
         _bridge.sendAll(n, data, flags)
 
-    def sendto(self, data, flags_or_addr, addr=None):
+    def sendto(self, data, *args):
         """sendto(data[, flags], address) -> count."""
         n = self._native
         if n is None:
             raise _ebadf()
-        if addr is None:
-            flags, addr = 0, flags_or_addr
+        if len(args) == 1:
+            flags, addr = 0, args[0]
+        elif len(args) == 2:
+            flags, addr = _c_int(args[0]), args[1]
         else:
-            flags = _c_int(flags_or_addr)
+            raise TypeError('sendto() takes 2 or 3 arguments (%d given)' % (len(args) + 1))
         target = _sockaddr_cache.get((self._family, addr)) if type(addr) is tuple else None
         if target is None:
             target = _sockaddr(self._family, addr, 'sendto')
@@ -459,7 +554,7 @@ class socket(object):
         nbytes = _c_int(nbytes)
         if nbytes < 0:
             raise ValueError('negative buffersize in %s' % name)
-        size = _bridge.bufferLength(buffer)
+        size = _bridge.bufferLength(buffer, name)
         if nbytes == 0:
             nbytes = size
         elif nbytes > size:
@@ -518,10 +613,13 @@ class socket(object):
             self.settimeout(ms / 1000.0 if ms > 0 else None)
             return
         try:
-            if isinstance(value, (int, long)):
-                n.setSockOpt(level, option, _c_int(value))
-            else:
+            if isinstance(value, (int, long)) and -2147483648 <= value <= 2147483647:
+                n.setSockOpt(level, option, int(value))
+            elif isinstance(value, (str, buffer, bytearray, memoryview)) or hasattr(value, 'tostring'):
                 n.setSockOpt(level, option, _bridge.bytesOf(value))
+            else:
+                kind = 'int' if isinstance(value, long) else 'None' if value is None else type(value).__name__
+                raise TypeError('setsockopt() argument 3 must be string or read-only buffer, not ' + kind)
         except _JSocketError, e:
             raise _convert(e)
 
@@ -619,7 +717,7 @@ def getaddrinfo(host, port, family=0, socktype=0, proto=0, flags=0):
     elif isinstance(port, (str, unicode)):
         service = str(port)
     else:
-        raise error('Int or String expected')
+        raise error('getaddrinfo() argument 2 must be integer or string')
     try:
         infos = _Resolver.getaddrinfo(host, service, _c_int(family), _c_int(socktype),
                                       _c_int(proto), _c_int(flags))
@@ -632,11 +730,17 @@ def getaddrinfo(host, port, family=0, socktype=0, proto=0, flags=0):
 
 def getnameinfo(sockaddr, flags):
     """(host, port) for a (host, port[, flowinfo, scope_id]) address."""
-    if not isinstance(sockaddr, tuple) or not 2 <= len(sockaddr) <= 4:
+    if not isinstance(sockaddr, tuple):
         raise TypeError('getnameinfo() argument 1 must be a tuple')
+    if len(sockaddr) < 2:
+        raise TypeError('function takes at least 2 arguments (%d given)' % len(sockaddr))
+    if len(sockaddr) > 4:
+        raise TypeError('function takes at most 4 arguments (%d given)' % len(sockaddr))
     host, port = _text(sockaddr[0], 'host'), _int(sockaddr[1])
     flowinfo = _int(sockaddr[2]) if len(sockaddr) > 2 else 0
     scope_id = _int(sockaddr[3]) if len(sockaddr) > 3 else 0
+    if not 0 <= flowinfo <= 0xfffff:
+        raise OverflowError('getsockaddrarg: flowinfo must be 0-1048575.')
     try:
         infos = _Resolver.getaddrinfo(host, str(port), AF_UNSPEC, SOCK_DGRAM, 0, AI_NUMERICHOST)
         if infos.size() != 1:
@@ -753,28 +857,80 @@ def inet_ntoa(packed):
     return '%d.%d.%d.%d' % _struct.unpack('4B', packed)
 
 
-def _u16(x):
-    x = _int(x)
+def _swap16(x, name):
+    x = _c_int(x)
     if x < 0:
         raise OverflowError("can't convert negative number to unsigned long")
-    return x
+    x &= 0xffff
+    return ((x << 8) & 0xff00) | (x >> 8)
+
+
+def _swap32(x, name):
+    if not isinstance(x, (int, long)):
+        raise TypeError('expected int/long, %s found' % type(x).__name__)
+    if x < 0:
+        raise OverflowError("can't convert negative number to unsigned long")
+    if x > 0xffffffff:
+        # CPython 2.7 keeps the low 32 bits of a 64-bit int but refuses a long this big; on
+        # Jython every value past 32 bits is a long, so this is the error both agree on.
+        raise OverflowError('long int larger than 32 bits')
+    return long(((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >> 8) & 0xff00) | (x >> 24))
 
 
 def htons(x):
     """Host to network order, 16 bits."""
-    x = _u16(x) & 0xffff
-    return ((x << 8) & 0xff00) | (x >> 8)
+    return _swap16(x, 'htons')
 
 
-ntohs = htons
+def ntohs(x):
+    """Network to host order, 16 bits."""
+    return _swap16(x, 'ntohs')
 
 
 def htonl(x):
     """Host to network order, 32 bits."""
-    x = _u16(x)
-    if x > 0xffffffff:
-        raise OverflowError('long int larger than 32 bits')
-    return _struct.unpack('>I', _struct.pack('<I', x))[0]
+    return _swap32(x, 'htonl')
 
 
-ntohl = htonl
+def ntohl(x):
+    """Network to host order, 32 bits."""
+    return _swap32(x, 'ntohl')
+
+
+# ---- names Jython's own socket modules offered (kept for existing Jython programs) -----------
+
+_realsocket = socket
+
+
+def _is_ip_address(addr, families):
+    for family in families:
+        try:
+            _Resolver.inetPton(family, addr)
+            return True
+        except (_JSocketError, _JIllegalArgument):
+            pass
+        except Exception:  # noqa: BLE001 (not text: not an address)
+            return False
+    return False
+
+
+def is_ipv4_address(addr):
+    """True if addr is a numeric IPv4 address (Jython's helper)."""
+    return _is_ip_address(addr, (AF_INET,))
+
+
+def is_ipv6_address(addr):
+    """True if addr is a numeric IPv6 address (Jython's helper)."""
+    return _is_ip_address(addr, (AF_INET6,))
+
+
+def is_ip_address(addr):
+    """True if addr is a numeric IPv4 or IPv6 address (Jython's helper)."""
+    return _is_ip_address(addr, (AF_INET, AF_INET6))
+
+
+def supports(feature):
+    """Jython's feature test: 'idna' is supported."""
+    if feature == "idna":
+        return True
+    raise KeyError("Unknown feature", feature)

@@ -6,6 +6,7 @@ including Jython file objects, sys.stdin and os.pipe() ends.
 from java.lang import IllegalArgumentException as _JIllegalArgument
 from org.sockbridge import Epoll as _Epoll
 from org.sockbridge import PollSet as _PollSet
+from org.sockbridge import Poller as _Poller
 from org.sockbridge import SocketConstants as _Constants
 from org.sockbridge import SocketError as _JSocketError
 from org.sockbridge.jython import PyBridge as _bridge
@@ -27,6 +28,10 @@ def _load_constants(namespace):
 
 _load_constants(globals())
 EPOLL_CLOEXEC = 524288
+PIPE_BUF = 4096
+
+_LONG_MAX = 9223372036854775807.0
+_LONGEST_WAIT = 1e9   # seconds: what the native layer is given for longer (finite) waits
 
 
 def _signed32(mask):
@@ -43,20 +48,34 @@ def _fd_object(obj):
     return _bridge.selectable(obj)
 
 
-def _timeout_seconds(timeout, name='timeout'):
+def _float(value, message):
+    """PyFloat_AsDouble as CPython 2.7 applies it: numbers and objects with __float__."""
+    if isinstance(value, float):
+        return value
+    if isinstance(value, basestring):
+        raise TypeError(message)
+    try:
+        return float(value)
+    except (TypeError, AttributeError):
+        raise TypeError(message)
+
+
+def _select_timeout(timeout):
+    """select()'s timeout: CPython 2.7's OverflowError for huge values, EINVAL (from the
+    system call) for negative ones and NaN."""
     if timeout is None:
         return None
-    if isinstance(timeout, bool) or not isinstance(timeout, (int, long, float)):
-        raise TypeError('timeout must be a float or None')
-    timeout = float(timeout)
-    if timeout < 0:
-        raise ValueError('timeout must be non-negative')
-    return timeout
+    timeout = _float(timeout, 'timeout must be a float or None')
+    if timeout > _LONG_MAX:
+        raise OverflowError('timeout period too long')
+    if not timeout >= 0.0:
+        raise error(22, 'Invalid argument')
+    return min(timeout, _LONGEST_WAIT)
 
 
 def select(rlist, wlist, xlist, timeout=None):
     """select(rlist, wlist, xlist[, timeout]) -> (rlist, wlist, xlist) of the ready objects."""
-    timeout = _timeout_seconds(timeout)
+    timeout = _select_timeout(timeout)
     try:
         return tuple(_bridge.select(rlist, wlist, xlist, timeout))
     except _JSocketError, e:
@@ -66,47 +85,83 @@ def select(rlist, wlist, xlist, timeout=None):
 cpython_compatible_select = select  # Jython 2.5 name, kept for existing programs
 
 
+def _ushort_mask(mask):
+    """poll's event mask as CPython 2.7 parses it (an unsigned short)."""
+    if not isinstance(mask, (int, long)):
+        if isinstance(mask, float):
+            raise TypeError('integer argument expected, got float')
+        raise TypeError('an integer is required')
+    if mask < 0:
+        raise OverflowError("can't convert negative value to unsigned long")
+    if mask > 0xffffffffffffffff:
+        raise OverflowError('long int too large to convert')
+    if mask > 0xffff:
+        raise OverflowError('Python int too large for C unsigned short')
+    return int(mask)
+
+
 class poll(object):
     """select.poll(): register fds with event masks, then poll([timeout_ms])."""
 
     def __init__(self):
         self._set = _PollSet()
+        self._polling = False
 
     def register(self, fd, eventmask=POLLIN | POLLPRI | POLLOUT):
         """Watches fd (replacing an earlier mask)."""
-        self._set.register(_fd_object(fd), int(eventmask))
+        target = _fd_object(fd)
+        mask = _ushort_mask(eventmask)
+        try:
+            self._set.register(target, mask)
+        except _JIllegalArgument:
+            raise TypeError('argument must be an int, or have a fileno() method')
 
     def modify(self, fd, eventmask):
         """Changes the mask of a registered fd (IOError ENOENT if not registered)."""
+        target = _fd_object(fd)
+        mask = _ushort_mask(eventmask)
         try:
-            self._set.modify(_fd_object(fd), int(eventmask))
+            self._set.modify(target, mask)
         except _JSocketError, e:
             raise IOError(e.errno(), str(e.strerror()))
 
     def unregister(self, fd):
         """Stops watching fd (KeyError if not registered)."""
         from java.util import NoSuchElementException
+        target = _fd_object(fd)
         try:
-            self._set.unregister(_fd_object(fd))
+            self._set.unregister(target)
         except NoSuchElementException:
-            raise KeyError(fd)
+            raise KeyError(fd if isinstance(fd, (int, long)) else _Poller.fdOf(target))
 
     def poll(self, timeout=None):
         """[(fd, events)] ready within timeout milliseconds (None or negative: forever)."""
         if timeout is not None:
-            if isinstance(timeout, bool) or not isinstance(timeout, (int, long, float)):
+            if isinstance(timeout, basestring) or not hasattr(timeout, '__int__'):
                 raise TypeError('timeout must be an integer or None')
-            timeout = float(timeout)
+            timeout = int(timeout)
+            if not -9223372036854775808 <= timeout <= 9223372036854775807:
+                raise OverflowError('Python int too large to convert to C long')
+            if not -2147483648 <= timeout <= 2147483647:
+                raise OverflowError('Python int too large to convert to C int')
+            timeout = None if timeout < 0 else float(timeout)
+        if self._polling:
+            raise RuntimeError('concurrent poll() invocation')
+        self._polling = True
         try:
             return [(int(e[0]), int(e[1])) for e in self._set.poll(timeout)]
         except _JSocketError, e:
             raise _convert(e)
+        finally:
+            self._polling = False
 
 
 class epoll(object):
     """select.epoll([sizehint[, flags]]): level- or edge-triggered readiness."""
 
     def __init__(self, sizehint=-1, flags=0):
+        if not isinstance(sizehint, (int, long)) or not isinstance(flags, (int, long)):
+            raise TypeError('an integer is required')
         if sizehint == 0 or sizehint < -1:
             raise ValueError('negative sizehint')
         try:
@@ -116,7 +171,7 @@ class epoll(object):
 
     def _check(self):
         if self._ep.closed():
-            raise ValueError('I/O operation on closed epoll object')
+            raise ValueError('I/O operation on closed epoll fd')
 
     @property
     def closed(self):
@@ -148,14 +203,22 @@ class epoll(object):
         self._ctl(self._ep.modify, fd, _signed32(eventmask))
 
     def unregister(self, fd):
-        """Removes fd (IOError ENOENT if absent)."""
-        self._ctl(self._ep.unregister, fd)
+        """Removes fd (IOError ENOENT if absent; an fd closed already is ignored, as in CPython)."""
+        try:
+            self._ctl(self._ep.unregister, fd)
+        except IOError, e:
+            if e.errno != 9:
+                raise
 
     def poll(self, timeout=-1, maxevents=-1):
         """[(fd, events)] ready within timeout seconds (-1: forever)."""
         self._check()
-        if timeout is not None and timeout < 0:
-            timeout = None
+        if timeout is not None:
+            timeout = _float(timeout, 'a float is required')
+            if timeout < 0:
+                timeout = None
+            elif timeout * 1000.0 > 2147483647:
+                raise OverflowError('timeout is too large')
         if maxevents == -1:
             maxevents = 1024
         elif maxevents <= 0:

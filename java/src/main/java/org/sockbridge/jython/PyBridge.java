@@ -6,6 +6,7 @@ import org.python.core.PyBUF;
 import org.python.core.PyBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import org.python.core.PyArray;
 import org.python.core.PyInteger;
 import org.python.core.PyList;
 import org.python.core.PyLong;
@@ -30,26 +31,28 @@ public final class PyBridge {
     private static final int SCRATCH = 65536;
     private static final ThreadLocal<byte[]> SCRATCH_BUFFER = ThreadLocal.withInitial(() -> new byte[SCRATCH]);
 
-    private static volatile PyObject errorType = Py.IOError;
-    private static volatile PyObject timeoutType = Py.IOError;
+    private static final PyString SOCKET_MODULE = Py.newString("_socket");
 
     private PyBridge() {}
 
     /**
-     * Called once by the {@code _socket} module with its exception classes, so the data path
-     * can raise {@code socket.error}/{@code socket.timeout} directly (no Java exception is
-     * converted in Python on the hot path).
+     * The calling interpreter's {@code _socket.<name>} exception class. Looked up in the current
+     * {@code sys.modules} on the error path only, so each interpreter (each {@code
+     * PySystemState}) raises its own classes and nothing Python-visible is shared in statics.
      */
-    public static void registerErrors(PyObject error, PyObject timeout) {
-        errorType = error;
-        timeoutType = timeout;
+    private static PyObject errorClass(String name) {
+        PyObject modules = Py.getSystemState().modules;
+        PyObject module = modules == null ? null : modules.__finditem__(SOCKET_MODULE);
+        PyObject cls = module == null ? null : module.__findattr__(name);
+        return cls == null ? Py.IOError : cls;
     }
 
     /** The Python exception for a facade error: socket.timeout or socket.error(errno, strerror). */
     public static org.python.core.PyException pyError(SocketError e) {
         if (e instanceof org.sockbridge.SocketTimeout) {
-            return new org.python.core.PyException(timeoutType, Py.newString("timed out"));
+            return new org.python.core.PyException(errorClass("timeout"), Py.newString("timed out"));
         }
+        PyObject errorType = errorClass("error");
         if (e.errno() == 0) {
             return new org.python.core.PyException(errorType, Py.newString(e.strerror()));
         }
@@ -72,6 +75,11 @@ public final class PyBridge {
      * encoded as ASCII, as CPython 2.7 does. Anything else is a {@code TypeError}.
      */
     public static byte[] bytesOf(PyObject data) {
+        return bytesOf(data, null);
+    }
+
+    /** {@link #bytesOf(PyObject)} whose TypeError names the caller as CPython does ("send() argument 1"). */
+    static byte[] bytesOf(PyObject data, String what) {
         if (data instanceof PyUnicode) {
             String s = ((PyUnicode) data).getString();
             for (int i = 0; i < s.length(); i++) {
@@ -84,20 +92,32 @@ public final class PyBridge {
         if (data instanceof PyString) {
             return ((PyString) data).getString().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
         }
+        if (data instanceof PyArray) {
+            // Jython's array exports a buffer only for some item types: use its byte image
+            // (what tostring() gives) for all of them.
+            return ((PyArray) data).tostring().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
         if (data instanceof BufferProtocol) {
             try (PyBuffer b = ((BufferProtocol) data).getBuffer(PyBUF.FULL_RO)) {
                 byte[] out = new byte[b.getLen()];
                 b.copyTo(out, 0);
                 return out;
+            } catch (ClassCastException | UnsupportedOperationException e) {
+                throw notBuffer(data, what);
             }
         }
-        throw Py.TypeError("must be string or buffer, not " + data.getType().fastGetName());
+        throw notBuffer(data, what);
+    }
+
+    private static org.python.core.PyException notBuffer(PyObject data, String what) {
+        String kind = data == Py.None ? "None" : data.getType().fastGetName();
+        return Py.TypeError((what == null ? "" : what + " ") + "must be string or buffer, not " + kind);
     }
 
     /** {@code send(data, flags)}. */
     public static int send(NativeSocket s, PyObject data, int flags)  {
         try {
-            byte[] b = bytesOf(data);
+            byte[] b = bytesOf(data, "send() argument 1");
             return s.send(b, 0, b.length, flags);
         } catch (SocketError e) {
             throw pyError(e);
@@ -107,7 +127,7 @@ public final class PyBridge {
     /** {@code sendall(data, flags)}. */
     public static void sendAll(NativeSocket s, PyObject data, int flags)  {
         try {
-            byte[] b = bytesOf(data);
+            byte[] b = bytesOf(data, "sendall() argument 1");
             s.sendAll(b, 0, b.length, flags);
         } catch (SocketError e) {
             throw pyError(e);
@@ -117,7 +137,7 @@ public final class PyBridge {
     /** {@code sendto(data, flags, address)}. */
     public static int sendTo(NativeSocket s, PyObject data, int flags, SockAddr to)  {
         try {
-            byte[] b = bytesOf(data);
+            byte[] b = bytesOf(data, "sendto() argument 1");
             return s.sendTo(b, 0, b.length, flags, to);
         } catch (SocketError e) {
             throw pyError(e);
@@ -172,15 +192,28 @@ public final class PyBridge {
 
     /** The length of a buffer object, or a {@code TypeError}. */
     public static int bufferLength(PyObject target) {
+        return bufferLength(target, "recv_into");
+    }
+
+    /** The length of a writable buffer object, or CPython's TypeError naming {@code name()}. */
+    public static int bufferLength(PyObject target, String name) {
+        if (target instanceof PyArray) {
+            PyArray a = (PyArray) target;
+            return a.__len__() * a.getItemsize();
+        }
         if (!(target instanceof BufferProtocol) || target instanceof PyString) {
-            throw Py.TypeError("recv_into() argument 1 must be read-write buffer, not " + target.getType().fastGetName());
+            throw notWritable(target, name);
         }
         try (PyBuffer b = ((BufferProtocol) target).getBuffer(PyBUF.FULL)) {
             return b.getLen();
-        } catch (org.python.core.PyException notWritable) {
-            throw Py.TypeError("recv_into() argument 1 must be read-write buffer, not "
-                    + target.getType().fastGetName());
+        } catch (org.python.core.PyException | ClassCastException | UnsupportedOperationException e) {
+            throw notWritable(target, name);
         }
+    }
+
+    private static org.python.core.PyException notWritable(PyObject target, String name) {
+        String kind = target == Py.None ? "None" : target.getType().fastGetName();
+        return Py.TypeError(name + "() argument 1 must be read-write buffer, not " + kind);
     }
 
     /** {@code SSLSocket.read(n)}: decrypted bytes as a Python str. */
@@ -199,12 +232,61 @@ public final class PyBridge {
     }
 
     private static void copyInto(PyObject target, byte[] src, int n) {
+        if (target instanceof PyArray) {
+            copyIntoArray((PyArray) target, src, n);
+            return;
+        }
         if (!(target instanceof BufferProtocol)) {
             throw Py.TypeError("argument must be read-write buffer, not " + target.getType().fastGetName());
         }
         try (PyBuffer b = ((BufferProtocol) target).getBuffer(PyBUF.FULL)) {
             b.copyFrom(src, 0, 0, n);
         }
+    }
+
+    /**
+     * Writes {@code n} bytes at the start of an {@code array.array}'s byte image (CPython writes
+     * the raw bytes into the array's memory; here the image is the one tostring() shows).
+     */
+    /** PyArray's own storage (getArray() returns a copy); null if it cannot be reached. */
+    private static final java.lang.reflect.Field ARRAY_DATA = arrayDataField();
+
+    private static java.lang.reflect.Field arrayDataField() {
+        try {
+            java.lang.reflect.Field f = PyArray.class.getDeclaredField("data");
+            f.setAccessible(true);
+            return f;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static Object arrayStore(PyArray a) {
+        try {
+            return ARRAY_DATA == null ? null : ARRAY_DATA.get(a);
+        } catch (IllegalAccessException e) {
+            return null;
+        }
+    }
+
+    private static void copyIntoArray(PyArray a, byte[] src, int n) {
+        Object store = arrayStore(a);
+        if (store instanceof byte[]) {
+            System.arraycopy(src, 0, (byte[]) store, 0, n);
+            return;
+        }
+        if (store instanceof char[]) {
+            char[] c = (char[]) store;
+            for (int i = 0; i < n; i++) {
+                c[i] = (char) (src[i] & 0xff);
+            }
+            return;
+        }
+        byte[] image = a.tostring().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        System.arraycopy(src, 0, image, 0, n);
+        int items = a.__len__();
+        a.fromstring(new String(image, java.nio.charset.StandardCharsets.ISO_8859_1));
+        a.__delitem__(new org.python.core.PySlice(Py.newInteger(0), Py.newInteger(items), Py.None));
     }
 
     /**
@@ -237,7 +319,8 @@ public final class PyBridge {
         if (o instanceof PyInteger || o instanceof PyLong) {
             return checkedFd(o);
         }
-        PyObject nat = o.__findattr__("_native");
+        PyObject inner = o.__findattr__("_sock");     // socket.socket wraps _socket.socket
+        PyObject nat = (inner != null && inner != Py.None ? inner : o).__findattr__("_native");
         if (nat != null && nat != Py.None) {
             Object j = nat.__tojava__(NativeSocket.class);
             if (j instanceof NativeSocket) {
@@ -249,7 +332,7 @@ public final class PyBridge {
         }
         PyObject fileno = o.__findattr__("fileno");
         if (fileno == null) {
-            throw Py.TypeError("argument must be an int, or have a fileno() method.");
+            throw Py.TypeError("argument must be an int, or have a fileno() method");
         }
         PyObject fd = fileno.__call__();
         if (fd instanceof PyInteger || fd instanceof PyLong) {
@@ -274,25 +357,51 @@ public final class PyBridge {
      * sequences, polls once, and returns the ready objects themselves, in their order.
      */
     public static PyTuple select(PyObject r, PyObject w, PyObject x, Double timeout) throws SocketError {
-        PyObject[][] seqs = {items(r), items(w), items(x)};
+        PyObject[] seqs = {r, w, x};
+        List<List<PyObject>> pyLists = new ArrayList<>(3);
         List<List<Object>> javaLists = new ArrayList<>(3);
-        for (PyObject[] seq : seqs) {
-            List<Object> l = new ArrayList<>(seq.length);
-            for (PyObject o : seq) {
-                l.add(selectable(o));
-            }
-            javaLists.add(l);
+        for (PyObject seq : seqs) {
+            List<PyObject> objs = new ArrayList<>();
+            List<Object> targets = new ArrayList<>();
+            collect(seq, objs, targets);
+            pyLists.add(objs);
+            javaLists.add(targets);
         }
-        int[][] ready = Poller.selectIndexes(javaLists.get(0), javaLists.get(1), javaLists.get(2), timeout);
+        int[][] ready;
+        try {
+            ready = Poller.selectIndexes(javaLists.get(0), javaLists.get(1), javaLists.get(2), timeout);
+        } catch (IllegalArgumentException e) {
+            throw Py.TypeError("argument must be an int, or have a fileno() method");
+        }
         PyObject[] out = new PyObject[3];
         for (int k = 0; k < 3; k++) {
             PyList chosen = new PyList();
             for (int i : ready[k]) {
-                chosen.append(seqs[k][i]);
+                chosen.append(pyLists.get(k).get(i));
             }
             out[k] = chosen;
         }
         return new PyTuple(out);
+    }
+
+    /**
+     * The objects of a select() argument and what Poller takes for each. A list or tuple is
+     * read by index against its current length, as CPython's PySequence_Fast loop does, so a
+     * fileno() that shrinks the list ends the loop early (test_select_mutated).
+     */
+    private static void collect(PyObject seq, List<PyObject> objs, List<Object> targets) {
+        if (seq instanceof PyList || seq instanceof PyTuple) {
+            for (int i = 0; i < seq.__len__(); i++) {
+                PyObject o = seq.__getitem__(i);
+                targets.add(selectable(o));
+                objs.add(o);
+            }
+            return;
+        }
+        for (PyObject o : items(seq)) {
+            targets.add(selectable(o));
+            objs.add(o);
+        }
     }
 
     private static PyObject[] items(PyObject seq) {
