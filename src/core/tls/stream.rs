@@ -4,7 +4,7 @@
 //! another writes); non-blocking mode reports want-read / want-write.
 
 use std::io::{self, Read, Write};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::Instant;
 
@@ -32,6 +32,8 @@ pub struct TlsStream {
     sock: Weak<Socket>,
     conn: Mutex<Connection>,
     close_sent: AtomicBool,
+    /// Bytes of the current record not yet read from the socket (changed under `conn`'s lock).
+    record_left: AtomicUsize,
 }
 
 /// Reads at most `left` bytes from the socket: one TLS record, never the bytes after it.
@@ -98,6 +100,7 @@ impl TlsStream {
             sock: Arc::downgrade(sock),
             conn: Mutex::new(Connection::Client(conn)),
             close_sent: AtomicBool::new(false),
+            record_left: AtomicUsize::new(0),
         })
     }
 
@@ -108,6 +111,7 @@ impl TlsStream {
             sock: Arc::downgrade(sock),
             conn: Mutex::new(Connection::Server(conn)),
             close_sent: AtomicBool::new(false),
+            record_left: AtomicUsize::new(0),
         })
     }
 
@@ -135,13 +139,42 @@ impl TlsStream {
         Ok(None)
     }
 
-    /// Reads available records and processes them. `Ok(true)` when the transport ended.
+    /// Reads one record (or the next part of it) and processes it. `Ok(true)` when the
+    /// transport ended.
+    ///
+    /// Like OpenSSL without read-ahead, never reads past the current record: records not yet
+    /// needed stay in the kernel, so `select`/`poll` on the socket still report them (code
+    /// driven by `select`, as `asyncore` is, would otherwise wait forever for data rustls had
+    /// already taken), and bytes a peer sends in the clear after its close_notify stay
+    /// readable by the plain socket `unwrap()` returns.
     fn read_records(
         &self,
         sock: &Socket,
         conn: &mut Connection,
     ) -> Result<std::result::Result<bool, Blocked>> {
-        match conn.read_tls(&mut Fd(sock)) {
+        let mut left = self.record_left.load(Ordering::Relaxed);
+        if left == 0 {
+            let mut hdr = [0u8; 5];
+            match sys::recv(sock.raw_fd(), &mut hdr, libc::MSG_PEEK) {
+                Ok(0) => {
+                    // Tell rustls the transport ended (its reader then reports EOF).
+                    let _ = conn.read_tls(&mut io::empty());
+                    return Ok(Ok(true));
+                }
+                Ok(5) => left = 5 + usize::from(u16::from_be_bytes([hdr[3], hdr[4]])),
+                // Part of a header: the rest is on its way.
+                Ok(_) => return Ok(Err(Blocked::Read)),
+                Err(e) if sys::would_block(&e) => return Ok(Err(Blocked::Read)),
+                Err(e) if e.raw_os_error() == Some(libc::EINTR) => return Ok(Ok(false)),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let result = conn.read_tls(&mut Limited {
+            sock,
+            left: &mut left,
+        });
+        self.record_left.store(left, Ordering::Relaxed);
+        match result {
             Ok(0) => Ok(Ok(true)),
             Ok(_) => {
                 if let Err(e) = conn.process_new_packets() {
@@ -304,7 +337,6 @@ impl TlsStream {
         if !self.close_sent.swap(true, Ordering::SeqCst) {
             self.lock().send_close_notify();
         }
-        let mut left = 0usize;
         let mut scratch = [0u8; 4096];
         loop {
             let blocked = {
@@ -324,7 +356,7 @@ impl TlsStream {
                     if closed {
                         return Ok(());
                     }
-                    match self.read_one_record(&sock, &mut conn, &mut left)? {
+                    match self.read_records(&sock, &mut conn)? {
                         Ok(true) => return Ok(()),
                         Ok(false) => continue,
                         Err(b) => b,
@@ -332,40 +364,6 @@ impl TlsStream {
                 }
             };
             self.wait(&sock, blocked, deadline)?;
-        }
-    }
-
-    /// One step of reading a single record: peeks its header for the length, then reads only
-    /// that many bytes. `Ok(true)` when the transport ended.
-    fn read_one_record(
-        &self,
-        sock: &Socket,
-        conn: &mut Connection,
-        left: &mut usize,
-    ) -> Result<std::result::Result<bool, Blocked>> {
-        if *left == 0 {
-            let mut hdr = [0u8; 5];
-            match sys::recv(sock.raw_fd(), &mut hdr, libc::MSG_PEEK) {
-                Ok(0) => return Ok(Ok(true)),
-                Ok(5) => *left = 5 + usize::from(u16::from_be_bytes([hdr[3], hdr[4]])),
-                Ok(_) => return Ok(Err(Blocked::Read)),
-                Err(e) if sys::would_block(&e) => return Ok(Err(Blocked::Read)),
-                Err(e) if e.raw_os_error() == Some(libc::EINTR) => return Ok(Ok(false)),
-                Err(e) => return Err(e.into()),
-            }
-        }
-        match conn.read_tls(&mut Limited { sock, left }) {
-            Ok(0) => Ok(Ok(true)),
-            Ok(_) => {
-                if let Err(e) = conn.process_new_packets() {
-                    let _ = self.flush_records(sock, conn);
-                    return Err(tls_err(&e));
-                }
-                Ok(Ok(false))
-            }
-            Err(e) if sys::would_block(&e) => Ok(Err(Blocked::Read)),
-            Err(e) if e.raw_os_error() == Some(libc::EINTR) => Ok(Ok(false)),
-            Err(e) => Err(e.into()),
         }
     }
 
