@@ -33,11 +33,33 @@ CERTS = os.path.join(BUILD, 'test-certs')
 RESULTS = os.path.join(BUILD, 'libs-results.txt')
 SCRIPT_TIMEOUT = 120
 IS_ROOT = os.geteuid() == 0
-INTERPRETERS = [
-    ('cpython2.7', os.environ.get('SOCKBRIDGE_PYTHON2', 'python2').split(),
-     {'PYENV_VERSION': '2.7.18'}),
-    ('jython', [os.path.join(ROOT, 'bin', 'sockbridge-jython')], {}),
-]
+JYTHON = [os.path.join(ROOT, 'bin', 'sockbridge-jython')]
+
+
+def find_python27():
+    """The CPython 2.7.18 executable, or None (found as tests/conformance/run.py finds it:
+    $SOCKBRIDGE_PYTHON27, else `PYENV_VERSION=2.7.18 pyenv which python2`, else
+    ~/.pyenv/versions/2.7.18/bin/python2)."""
+    candidates = [os.environ.get('SOCKBRIDGE_PYTHON27')]
+    if shutil.which('pyenv'):
+        try:
+            p = subprocess.run(['pyenv', 'which', 'python2'], capture_output=True, text=True,
+                               env=dict(os.environ, PYENV_VERSION='2.7.18'), timeout=30)
+            candidates.append(p.stdout.strip())
+        except (OSError, subprocess.SubprocessError):
+            pass
+    candidates.append(os.path.expanduser('~/.pyenv/versions/2.7.18/bin/python2'))
+    for c in candidates:
+        if not c or not os.access(c, os.X_OK):
+            continue
+        try:
+            v = subprocess.run([c, '-c', 'import sys; print("%d.%d.%d" % sys.version_info[:3])'],
+                               capture_output=True, text=True, timeout=30).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            continue
+        if v == '2.7.18':
+            return c
+    return None
 
 
 class Services:
@@ -298,6 +320,8 @@ def run_script(cmd, extra_env, script, config_path, tag):
     except subprocess.TimeoutExpired as e:
         out = e.stdout.decode() if isinstance(e.stdout, bytes) else (e.stdout or '')
         err, code = 'timed out after %ds' % SCRIPT_TIMEOUT, -1
+    except OSError as e:
+        out, err, code = '', str(e), -1
     cases = {}
     order = []
     for line in out.splitlines():
@@ -322,7 +346,12 @@ def main():
     os.chmod(work, 0o755)
     svc = Services(work)
     config = {'certs': CERTS}
+    python27 = find_python27()
+    interpreters = [('cpython2.7', [python27 or 'python2.7.18-not-found'], {}),
+                    ('jython', JYTHON, {})]
     try:
+        if python27 is None:
+            svc.problems.append('CPython 2.7.18 not found (set SOCKBRIDGE_PYTHON27)')
         if not os.path.isdir(os.path.join(DEPS, 'site')):
             svc.problems.append('%s/site missing: run tests/libs/setup.sh' % DEPS)
         if not os.path.exists(os.path.join(CERTS, 'ca.pem')):
@@ -346,7 +375,7 @@ def main():
         for name in scripts:
             path = os.path.join(HERE, name)
             results = []
-            for label, cmd, extra in INTERPRETERS:
+            for label, cmd, extra in interpreters:
                 results.append((label,) + run_script(cmd, extra, path, config_path,
                                                      label.replace('.', '')))
             order = []
