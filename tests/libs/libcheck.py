@@ -50,3 +50,20 @@ def raises(exc_type, fn, *args, **kwargs):
     except Exception as e:
         raise AssertionError('expected %s, got %s: %r' % (exc_type.__name__, type(e).__name__, e))
     raise AssertionError('expected %s, nothing raised' % exc_type.__name__)
+
+
+@case('interpreter_is_2.7.18_or_the_plugin')
+def _interpreter():
+    """Each script first checks what it runs on: CPython 2.7.18, or Jython with the plug-in's
+    socket, _socket, select and ssl (not Jython's own)."""
+    import platform
+    import select
+    import socket
+    import ssl
+    import _socket
+    if platform.python_implementation() == 'CPython':
+        eq((2, 7, 18), tuple(sys.version_info[:3]))
+    else:
+        for m in (socket, _socket, select, ssl):
+            if 'sockbridge/jython' not in m.__file__:
+                raise AssertionError('%s comes from %s' % (m.__name__, m.__file__))

@@ -336,6 +336,9 @@ def run_script(cmd, extra_env, script, config_path, tag):
 
 
 def main():
+    # Gradle or CI stopping us: still stop every server (the finally below).
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, lambda *_: sys.exit('libs: stopped by a signal'))
     only = sys.argv[1:]
     t0 = time.time()
     passed = failed = 0
