@@ -308,7 +308,8 @@ service pop3-login {{
 
 def run_script(cmd, extra_env, script, config_path, tag):
     env = dict(os.environ, SOCKBRIDGE_LIBS_SITE=os.path.join(DEPS, 'site'),
-               SOCKBRIDGE_LIBS_CONFIG=config_path, SOCKBRIDGE_LIBS_TAG=tag, **extra_env)
+               SOCKBRIDGE_LIBS_CONFIG=config_path, SOCKBRIDGE_LIBS_TAG=tag,
+               PYTHONDONTWRITEBYTECODE='1', **extra_env)
     # The libraries' own defaults are under test: no CA bundle from the environment.
     for name in ('PYTHONPATH', 'REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE'):
         env.pop(name, None)
