@@ -170,6 +170,21 @@ pub extern "system" fn Java_org_sockbridge_TlsSocket_nCloseNotify<'l>(
     })
 }
 
+/// `unwrap()`: close_notify both ways (see `TlsStream::shutdown`).
+#[no_mangle]
+pub extern "system" fn Java_org_sockbridge_TlsSocket_nShutdown<'l>(
+    mut env: JNIEnv<'l>,
+    _: JClass<'l>,
+    h: jlong,
+) -> jint {
+    guard(&mut env, -1, |env| {
+        match stream(h).and_then(|s| s.shutdown()) {
+            Ok(()) => 0,
+            Err(e) => code(env, e),
+        }
+    })
+}
+
 /// `[version, cipher name, cipher version, bits, alpn]`; empty strings when not negotiated.
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_TlsSocket_nSessionInfo<'l>(

@@ -4,6 +4,7 @@
 //! another writes); non-blocking mode reports want-read / want-write.
 
 use std::io::{self, Read, Write};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::Instant;
 
@@ -30,6 +31,24 @@ enum Blocked {
 pub struct TlsStream {
     sock: Weak<Socket>,
     conn: Mutex<Connection>,
+    close_sent: AtomicBool,
+    /// Bytes of the current record not yet read from the socket (changed under `conn`'s lock).
+    record_left: AtomicUsize,
+}
+
+/// Reads at most `left` bytes from the socket: one TLS record, never the bytes after it.
+struct Limited<'a> {
+    sock: &'a Socket,
+    left: &'a mut usize,
+}
+
+impl Read for Limited<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = buf.len().min(*self.left);
+        let got = sys::recv(self.sock.raw_fd(), &mut buf[..n], 0)?;
+        *self.left -= got;
+        Ok(got)
+    }
 }
 
 /// `io::Read`/`io::Write` on the socket's fd with one non-blocking system call each.
@@ -80,6 +99,8 @@ impl TlsStream {
         Ok(TlsStream {
             sock: Arc::downgrade(sock),
             conn: Mutex::new(Connection::Client(conn)),
+            close_sent: AtomicBool::new(false),
+            record_left: AtomicUsize::new(0),
         })
     }
 
@@ -89,6 +110,8 @@ impl TlsStream {
         Ok(TlsStream {
             sock: Arc::downgrade(sock),
             conn: Mutex::new(Connection::Server(conn)),
+            close_sent: AtomicBool::new(false),
+            record_left: AtomicUsize::new(0),
         })
     }
 
@@ -116,13 +139,42 @@ impl TlsStream {
         Ok(None)
     }
 
-    /// Reads available records and processes them. `Ok(true)` when the transport ended.
+    /// Reads one record (or the next part of it) and processes it. `Ok(true)` when the
+    /// transport ended.
+    ///
+    /// Like OpenSSL without read-ahead, never reads past the current record: records not yet
+    /// needed stay in the kernel, so `select`/`poll` on the socket still report them (code
+    /// driven by `select`, as `asyncore` is, would otherwise wait forever for data rustls had
+    /// already taken), and bytes a peer sends in the clear after its close_notify stay
+    /// readable by the plain socket `unwrap()` returns.
     fn read_records(
         &self,
         sock: &Socket,
         conn: &mut Connection,
     ) -> Result<std::result::Result<bool, Blocked>> {
-        match conn.read_tls(&mut Fd(sock)) {
+        let mut left = self.record_left.load(Ordering::Relaxed);
+        if left == 0 {
+            let mut hdr = [0u8; 5];
+            match sys::recv(sock.raw_fd(), &mut hdr, libc::MSG_PEEK) {
+                Ok(0) => {
+                    // Tell rustls the transport ended (its reader then reports EOF).
+                    let _ = conn.read_tls(&mut io::empty());
+                    return Ok(Ok(true));
+                }
+                Ok(5) => left = 5 + usize::from(u16::from_be_bytes([hdr[3], hdr[4]])),
+                // Part of a header: the rest is on its way.
+                Ok(_) => return Ok(Err(Blocked::Read)),
+                Err(e) if sys::would_block(&e) => return Ok(Err(Blocked::Read)),
+                Err(e) if e.raw_os_error() == Some(libc::EINTR) => return Ok(Ok(false)),
+                Err(e) => return Err(e.into()),
+            }
+        }
+        let result = conn.read_tls(&mut Limited {
+            sock,
+            left: &mut left,
+        });
+        self.record_left.store(left, Ordering::Relaxed);
+        match result {
             Ok(0) => Ok(Ok(true)),
             Ok(_) => {
                 if let Err(e) = conn.process_new_packets() {
@@ -268,6 +320,47 @@ impl TlsStream {
                 match self.flush_records(&sock, &mut conn)? {
                     None => return Ok(()),
                     Some(b) => b,
+                }
+            };
+            self.wait(&sock, blocked, deadline)?;
+        }
+    }
+
+    /// Ends TLS as `SSL_shutdown` does for CPython's `unwrap()`: sends close_notify (once),
+    /// then reads the peer's records one at a time — never past its close_notify, so whatever
+    /// the peer sends in the clear afterwards stays in the socket — until that close_notify
+    /// arrives (or the transport ends). Plaintext still arriving is discarded. Non-blocking
+    /// mode reports want-read / want-write and may be called again.
+    pub fn shutdown(&self) -> Result<()> {
+        let sock = self.socket()?;
+        let deadline = sock.mode().deadline();
+        if !self.close_sent.swap(true, Ordering::SeqCst) {
+            self.lock().send_close_notify();
+        }
+        let mut scratch = [0u8; 4096];
+        loop {
+            let blocked = {
+                let mut conn = self.lock();
+                if let Some(b) = self.flush_records(&sock, &mut conn)? {
+                    b
+                } else {
+                    let closed = conn
+                        .process_new_packets()
+                        .map_err(|e| tls_err(&e))?
+                        .peer_has_closed();
+                    while let Ok(n) = conn.reader().read(&mut scratch) {
+                        if n == 0 {
+                            break;
+                        }
+                    }
+                    if closed {
+                        return Ok(());
+                    }
+                    match self.read_records(&sock, &mut conn)? {
+                        Ok(true) => return Ok(()),
+                        Ok(false) => continue,
+                        Err(b) => b,
+                    }
                 }
             };
             self.wait(&sock, blocked, deadline)?;

@@ -74,6 +74,16 @@ public final class TlsSocket implements Closeable {
         Errors.check(nCloseNotify(handle));
     }
 
+    /**
+     * Ends TLS as OpenSSL's {@code SSL_shutdown} does for CPython's {@code unwrap()}: sends
+     * close_notify, then reads until the peer's close_notify, one record at a time, so bytes
+     * the peer sends in the clear afterwards stay in the socket. Non-blocking mode fails with
+     * want-read / want-write; call again.
+     */
+    public void shutdown() throws SocketError {
+        Errors.check(nShutdown(handle));
+    }
+
     /** Ends TLS (sends close_notify) and returns the plain socket, still open. */
     public NativeSocket unwrap() throws SocketError {
         closeNotify();
@@ -199,6 +209,8 @@ public final class TlsSocket implements Closeable {
     private static native int nPending(long h);
 
     private static native int nCloseNotify(long h);
+
+    private static native int nShutdown(long h);
 
     private static native String[] nSessionInfo(long h) throws SocketError;
 

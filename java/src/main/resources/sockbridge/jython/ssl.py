@@ -1,19 +1,27 @@
-"""ssl for Jython on sockbridge: CPython 2.7.9+'s ssl API over rustls (org.sockbridge.Tls*).
+"""ssl for Jython on sockbridge: CPython 2.7.18's ssl module over rustls (org.sockbridge.Tls*).
 
-One certificate policy (TlsPolicy) sits under both this module and the Java API. Differences
-from OpenSSL-based CPython are listed in the README ("ssl module").
+The module follows CPython 2.7.18's ssl.py; what CPython's C module _ssl does (contexts, the
+TLS object under an SSLSocket) is done here by _SSLContext and _SSLObject on the Java facade,
+and is also reachable as ssl._ssl / `import _ssl`. One certificate policy (TlsPolicy) sits under
+both this module and the Java API. Differences from OpenSSL (TLS 1.2/1.3 only, no NPN, ...)
+are listed in the README.
 """
 
 import base64
-import calendar
-import errno as _errno
+import errno
+import os
 import re
+import sys
 import textwrap
-import time
+import types
+import warnings
 from collections import namedtuple
+from contextlib import closing
 
 import _socket
-from _socket import SOCK_STREAM, socket, error as socket_error, _fileobject
+from _socket import (socket, _fileobject, error as socket_error, AF_INET, SOCK_STREAM,
+                     SOL_SOCKET, SO_TYPE)
+from socket import create_connection
 from java.lang import IllegalArgumentException as _JIllegalArgument
 from java.util import ArrayList as _ArrayList
 from org.sockbridge import SocketError as _JSocketError
@@ -24,21 +32,22 @@ from org.sockbridge import TlsPolicy as _Policy
 from org.sockbridge import TlsSocket as _TlsSocket
 from org.sockbridge.jython import PyBridge as _bridge
 
-# ---- constants -------------------------------------------------------------------------------
+_delegate_methods = ('recv', 'recvfrom', 'recv_into', 'recvfrom_into', 'send', 'sendto')
 
-PROTOCOL_SSLv23 = PROTOCOL_TLS = 2
+# ---- constants (CPython 2.7.18's values) -----------------------------------------------------
+
+PROTOCOL_TLS = 2
 PROTOCOL_TLSv1 = 3
 PROTOCOL_TLSv1_1 = 4
 PROTOCOL_TLSv1_2 = 5
-PROTOCOL_TLS_CLIENT = 16
-PROTOCOL_TLS_SERVER = 17
-_PROTOCOL_NAMES = {PROTOCOL_TLS: 'TLS', PROTOCOL_TLSv1: 'TLSv1', PROTOCOL_TLSv1_1: 'TLSv1.1',
-                   PROTOCOL_TLSv1_2: 'TLSv1.2', PROTOCOL_TLS_CLIENT: 'TLS_CLIENT',
-                   PROTOCOL_TLS_SERVER: 'TLS_SERVER'}
+_PROTOCOL_NAMES = {PROTOCOL_TLS: 'PROTOCOL_TLS', PROTOCOL_TLSv1: 'PROTOCOL_TLSv1',
+                   PROTOCOL_TLSv1_1: 'PROTOCOL_TLSv1_1', PROTOCOL_TLSv1_2: 'PROTOCOL_TLSv1_2'}
+PROTOCOL_SSLv23 = PROTOCOL_TLS
+_SSLv2_IF_EXISTS = None
 
 CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED = 0, 1, 2
 
-OP_ALL = 0x80000054
+OP_ALL = 0x80000050
 OP_NO_SSLv2 = 0
 OP_NO_SSLv3 = 0x02000000
 OP_NO_TLSv1 = 0x04000000
@@ -49,7 +58,13 @@ OP_NO_COMPRESSION = 0x00020000
 OP_CIPHER_SERVER_PREFERENCE = 0x00400000
 OP_SINGLE_DH_USE = 0
 OP_SINGLE_ECDH_USE = 0
-OP_NO_TICKET = 0x00004000
+OP_ENABLE_MIDDLEBOX_COMPAT = 0x00100000
+
+VERIFY_DEFAULT = 0
+VERIFY_CRL_CHECK_LEAF = 4
+VERIFY_CRL_CHECK_CHAIN = 12
+VERIFY_X509_STRICT = 32
+VERIFY_X509_TRUSTED_FIRST = 32768
 
 SSL_ERROR_SSL = 1
 SSL_ERROR_WANT_READ = 2
@@ -61,68 +76,113 @@ SSL_ERROR_WANT_CONNECT = 7
 SSL_ERROR_EOF = 8
 SSL_ERROR_INVALID_ERROR_CODE = 10
 
+ALERT_DESCRIPTION_CLOSE_NOTIFY = 0
+ALERT_DESCRIPTION_UNEXPECTED_MESSAGE = 10
+ALERT_DESCRIPTION_BAD_RECORD_MAC = 20
+ALERT_DESCRIPTION_RECORD_OVERFLOW = 22
+ALERT_DESCRIPTION_DECOMPRESSION_FAILURE = 30
+ALERT_DESCRIPTION_HANDSHAKE_FAILURE = 40
+ALERT_DESCRIPTION_BAD_CERTIFICATE = 42
+ALERT_DESCRIPTION_UNSUPPORTED_CERTIFICATE = 43
+ALERT_DESCRIPTION_CERTIFICATE_REVOKED = 44
+ALERT_DESCRIPTION_CERTIFICATE_EXPIRED = 45
+ALERT_DESCRIPTION_CERTIFICATE_UNKNOWN = 46
+ALERT_DESCRIPTION_ILLEGAL_PARAMETER = 47
+ALERT_DESCRIPTION_UNKNOWN_CA = 48
+ALERT_DESCRIPTION_ACCESS_DENIED = 49
+ALERT_DESCRIPTION_DECODE_ERROR = 50
+ALERT_DESCRIPTION_DECRYPT_ERROR = 51
+ALERT_DESCRIPTION_PROTOCOL_VERSION = 70
+ALERT_DESCRIPTION_INSUFFICIENT_SECURITY = 71
+ALERT_DESCRIPTION_INTERNAL_ERROR = 80
+ALERT_DESCRIPTION_USER_CANCELLED = 90
+ALERT_DESCRIPTION_NO_RENEGOTIATION = 100
+ALERT_DESCRIPTION_UNSUPPORTED_EXTENSION = 110
+ALERT_DESCRIPTION_CERTIFICATE_UNOBTAINABLE = 111
+ALERT_DESCRIPTION_UNRECOGNIZED_NAME = 112
+ALERT_DESCRIPTION_BAD_CERTIFICATE_STATUS_RESPONSE = 113
+ALERT_DESCRIPTION_BAD_CERTIFICATE_HASH_VALUE = 114
+ALERT_DESCRIPTION_UNKNOWN_PSK_IDENTITY = 115
+
 HAS_SNI = True
 HAS_ALPN = True
 HAS_ECDH = True
 HAS_NPN = False
 HAS_TLSv1_3 = True
+HAS_TLS_UNIQUE = False
 CHANNEL_BINDING_TYPES = []
+# Not OpenSSL: these name the TLS library actually in use (rustls). OPENSSL_VERSION_INFO keeps
+# CPython's 5-tuple shape so version comparisons in callers still work.
 OPENSSL_VERSION = 'rustls 0.23 (ring) via sockbridge'
 OPENSSL_VERSION_INFO = (0, 23, 0, 0, 0)
-OPENSSL_VERSION_NUMBER = 0x00230000
+OPENSSL_VERSION_NUMBER = 0x00230000L
+_OPENSSL_API_VERSION = OPENSSL_VERSION_INFO
 
-_DEFAULT_CIPHERS = 'DEFAULT'
+_DEFAULT_CIPHERS = (
+    'TLS13-AES-256-GCM-SHA384:TLS13-CHACHA20-POLY1305-SHA256:'
+    'TLS13-AES-128-GCM-SHA256:'
+    'ECDH+AESGCM:ECDH+CHACHA20:DH+AESGCM:DH+CHACHA20:ECDH+AES256:DH+AES256:'
+    'ECDH+AES128:DH+AES:ECDH+HIGH:DH+HIGH:RSA+AESGCM:RSA+AES:RSA+HIGH:'
+    '!aNULL:!eNULL:!MD5:!3DES'
+)
+_RESTRICTED_SERVER_CIPHERS = (
+    'TLS13-AES-256-GCM-SHA384:TLS13-CHACHA20-POLY1305-SHA256:'
+    'TLS13-AES-128-GCM-SHA256:'
+    'ECDH+AESGCM:ECDH+CHACHA20:DH+AESGCM:DH+CHACHA20:ECDH+AES256:DH+AES256:'
+    'ECDH+AES128:DH+AES:ECDH+HIGH:DH+HIGH:RSA+AESGCM:RSA+AES:RSA+HIGH:'
+    '!aNULL:!eNULL:!MD5:!DSS:!RC4:!3DES'
+)
 
 # ---- exceptions ------------------------------------------------------------------------------
 
 
 class SSLError(socket_error):
-    """An error from the TLS layer: args == (code, message); .reason and .library as CPython."""
+    """An error in the SSL implementation: args == (code, message); .reason, .library."""
 
     reason = None
     library = None
 
     def __str__(self):
-        if len(self.args) == 2:
+        if len(self.args) >= 2 and isinstance(self.args[1], basestring):
             return self.args[1]
         return socket_error.__str__(self)
 
 
 class SSLZeroReturnError(SSLError):
-    """The TLS session was closed cleanly."""
+    """SSL/TLS session closed cleanly."""
 
 
 class SSLWantReadError(SSLError):
-    """Non-blocking: try again when the socket is readable."""
+    """Non-blocking SSL socket needs to read more data before the requested operation can be
+    completed."""
 
 
 class SSLWantWriteError(SSLError):
-    """Non-blocking: try again when the socket is writable."""
+    """Non-blocking SSL socket needs to write more data before the requested operation can be
+    completed."""
 
 
 class SSLSyscallError(SSLError):
-    """A system error under the TLS layer."""
+    """System error when attempting SSL operation."""
 
 
 class SSLEOFError(SSLError):
-    """The transport closed in violation of the protocol."""
+    """SSL/TLS connection terminated abruptly."""
 
 
 class CertificateError(ValueError):
-    """The certificate does not match the host name."""
+    pass
 
 
-class SSLCertVerificationError(SSLError, CertificateError):
-    """The peer's certificate did not verify (.verify_code, .verify_message)."""
-
-    verify_code = None
-    verify_message = None
+_TIMEOUT_TEXT = {'handshake': 'The handshake operation timed out',
+                 'read': 'The read operation timed out',
+                 'write': 'The write operation timed out'}
 
 
-def _ssl_error(e):
+def _ssl_error(e, op='read'):
     """The Python exception for a Java TlsError / SocketError from the TLS layer."""
     if isinstance(e, _JSocketTimeout):
-        return _socket.timeout('timed out')
+        return _socket.timeout(_TIMEOUT_TEXT.get(op, 'timed out'))
     if not isinstance(e, _JTlsError):
         if e.errno() == 0:
             return socket_error(str(e.strerror()))
@@ -138,7 +198,8 @@ def _ssl_error(e):
     elif reason == 'UNEXPECTED_EOF_WHILE_READING':
         err = SSLEOFError(SSL_ERROR_EOF, 'EOF occurred in violation of protocol')
     elif reason == 'CERTIFICATE_VERIFY_FAILED':
-        err = SSLCertVerificationError(SSL_ERROR_SSL, text)
+        err = SSLError(SSL_ERROR_SSL, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed')
+        # Beyond CPython 2.7 (which has only the text): OpenSSL's verify code and message.
         err.verify_code = e.verifyCode()
         err.verify_message = text.split('] ', 1)[-1].replace('certificate verify failed: ', '')
     else:
@@ -148,38 +209,115 @@ def _ssl_error(e):
     return err
 
 
+# ---- host names (CPython 2.7.18's code) ------------------------------------------------------
+
+
+def _dnsname_match(dn, hostname, max_wildcards=1):
+    """Matching according to RFC 6125, section 6.4.3."""
+    pats = []
+    if not dn:
+        return False
+    pieces = dn.split(r'.')
+    leftmost = pieces[0]
+    remainder = pieces[1:]
+    wildcards = leftmost.count('*')
+    if wildcards > max_wildcards:
+        raise CertificateError(
+            "too many wildcards in certificate DNS name: " + repr(dn))
+    if not wildcards:
+        return dn.lower() == hostname.lower()
+    if leftmost == '*':
+        pats.append('[^.]+')
+    elif leftmost.startswith('xn--') or hostname.startswith('xn--'):
+        pats.append(re.escape(leftmost))
+    else:
+        pats.append(re.escape(leftmost).replace(r'\*', '[^.]*'))
+    for frag in remainder:
+        pats.append(re.escape(frag))
+    pat = re.compile(r'\A' + r'\.'.join(pats) + r'\Z', re.IGNORECASE)
+    return pat.match(hostname)
+
+
+def match_hostname(cert, hostname):
+    """Verify that *cert* (in decoded format as returned by SSLSocket.getpeercert()) matches
+    the *hostname*. RFC 2818 and RFC 6125 rules are followed, but IP addresses are not
+    accepted for *hostname* (as in CPython 2.7.18). CertificateError is raised on failure."""
+    if not cert:
+        raise ValueError("empty or no certificate, match_hostname needs a "
+                         "SSL socket or SSL context with either "
+                         "CERT_OPTIONAL or CERT_REQUIRED")
+    dnsnames = []
+    san = cert.get('subjectAltName', ())
+    for key, value in san:
+        if key == 'DNS':
+            if _dnsname_match(value, hostname):
+                return
+            dnsnames.append(value)
+    if not dnsnames:
+        for sub in cert.get('subject', ()):
+            for key, value in sub:
+                if key == 'commonName':
+                    if _dnsname_match(value, hostname):
+                        return
+                    dnsnames.append(value)
+    if len(dnsnames) > 1:
+        raise CertificateError("hostname %r "
+                               "doesn't match either of %s"
+                               % (hostname, ', '.join(map(repr, dnsnames))))
+    elif len(dnsnames) == 1:
+        raise CertificateError("hostname %r "
+                               "doesn't match %r"
+                               % (hostname, dnsnames[0]))
+    else:
+        raise CertificateError("no appropriate commonName or "
+                               "subjectAltName fields were found")
+
+
 # ---- certificates ----------------------------------------------------------------------------
 
-PEM_HEADER = '-----BEGIN CERTIFICATE-----'
-PEM_FOOTER = '-----END CERTIFICATE-----'
+PEM_HEADER = "-----BEGIN CERTIFICATE-----"
+PEM_FOOTER = "-----END CERTIFICATE-----"
 
 
 def DER_cert_to_PEM_cert(der_cert_bytes):
-    """PEM text of a DER certificate."""
-    f = base64.standard_b64encode(der_cert_bytes)
-    return PEM_HEADER + '\n' + textwrap.fill(f, 64) + '\n' + PEM_FOOTER + '\n'
+    """Takes a certificate in binary DER format and returns the PEM version of it as a string."""
+    f = base64.standard_b64encode(der_cert_bytes).decode('ascii')
+    return (PEM_HEADER + '\n' +
+            textwrap.fill(f, 64) + '\n' +
+            PEM_FOOTER + '\n')
 
 
 def PEM_cert_to_DER_cert(pem_cert_string):
-    """DER bytes of a PEM certificate."""
+    """Takes a certificate in ASCII PEM format and returns the DER-encoded version of it."""
     if not pem_cert_string.startswith(PEM_HEADER):
-        raise ValueError('Invalid PEM encoding; must start with %s' % PEM_HEADER)
+        raise ValueError("Invalid PEM encoding; must start with %s"
+                         % PEM_HEADER)
     if not pem_cert_string.strip().endswith(PEM_FOOTER):
-        raise ValueError('Invalid PEM encoding; must end with %s' % PEM_FOOTER)
+        raise ValueError("Invalid PEM encoding; must end with %s"
+                         % PEM_FOOTER)
     d = pem_cert_string.strip()[len(PEM_HEADER):-len(PEM_FOOTER)]
-    return base64.decodestring(d)
+    return base64.decodestring(d.encode('ASCII', 'strict'))
 
 
 def cert_time_to_seconds(cert_time):
-    """Seconds since the epoch for a certificate time such as 'May  9 00:00:00 2007 GMT'."""
-    months = ('Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec')
+    """Return the time in seconds since the Epoch, given the timestring representing the
+    "notBefore" or "notAfter" date from a certificate ("%b %d %H:%M:%S %Y %Z", C locale)."""
+    from time import strptime
+    from calendar import timegm
+
+    months = (
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+    )
     time_format = ' %d %H:%M:%S %Y GMT'
     try:
         month_number = months.index(cert_time[:3].title()) + 1
     except ValueError:
-        raise ValueError('time data %r does not match format "%%b%s"' % (cert_time, time_format))
-    tt = time.strptime(cert_time[3:], time_format)
-    return calendar.timegm((tt[0], month_number) + tt[2:6])
+        raise ValueError('time data %r does not match '
+                         'format "%%b%s"' % (cert_time, time_format))
+    else:
+        tt = strptime(cert_time[3:], time_format)
+        return timegm((tt[0], month_number) + tt[2:6])
 
 
 def _decode_cert(der):
@@ -200,109 +338,158 @@ def _decode_cert(der):
     return cert
 
 
-def _dnsname_match(dn, hostname):
-    """RFC 6125 matching with one left-most wildcard label, as CPython 2.7.9+."""
-    if not dn:
-        return False
-    parts = dn.split('.')
-    leftmost, remainder = parts[0], parts[1:]
-    if leftmost.count('*') > 1:
-        raise CertificateError('too many wildcards in certificate DNS name: ' + repr(dn))
-    if not leftmost.count('*'):
-        return dn.lower() == hostname.lower()
-    if leftmost == '*':
-        pats = ['[^.]+']
-    elif leftmost.startswith('xn--') or hostname.startswith('xn--'):
-        pats = [re.escape(leftmost)]
-    else:
-        pats = [re.escape(leftmost).replace(r'\*', '[^.]*')]
-    for frag in remainder:
-        pats.append(re.escape(frag))
-    return re.compile(r'\A' + r'\.'.join(pats) + r'\Z', re.IGNORECASE).match(hostname) is not None
+def _test_decode_cert(path):
+    """The dict of the first certificate in a PEM file (_ssl._test_decode_cert)."""
+    with open(path, 'rb') as f:
+        pem = f.read()
+    start = pem.find(PEM_HEADER)
+    end = pem.find(PEM_FOOTER, start)
+    if start < 0 or end < 0:
+        raise SSLError(SSL_ERROR_SSL, '[PEM: NO_START_LINE] no start line')
+    return _decode_cert(PEM_cert_to_DER_cert(pem[start:end + len(PEM_FOOTER)]))
 
 
-def match_hostname(cert, hostname):
-    """Raises CertificateError unless cert (a getpeercert() dict) is valid for hostname."""
-    if not cert:
-        raise ValueError('empty or no certificate, match_hostname needs a SSL socket or SSL context with either CERT_OPTIONAL or CERT_REQUIRED')
-    try:
-        host_ip = _socket.inet_pton(_socket.AF_INET6 if ':' in hostname else _socket.AF_INET, hostname)
-    except (socket_error, ValueError):
-        host_ip = None
-    dnsnames = []
-    san = cert.get('subjectAltName', ())
-    for key, value in san:
-        if key == 'DNS':
-            if host_ip is None and _dnsname_match(value, hostname):
-                return
-            dnsnames.append(value)
-        elif key == 'IP Address':
-            if host_ip is not None and _ip_text_equal(value, hostname):
-                return
-            dnsnames.append(value)
-    if not dnsnames:
-        for sub in cert.get('subject', ()):
-            for key, value in sub:
-                if key == 'commonName':
-                    if _dnsname_match(value, hostname):
-                        return
-                    dnsnames.append(value)
-    if len(dnsnames) > 1:
-        raise CertificateError("hostname %r doesn't match either of %s"
-                               % (hostname, ', '.join(map(repr, dnsnames))))
-    elif len(dnsnames) == 1:
-        raise CertificateError("hostname %r doesn't match %r" % (hostname, dnsnames[0]))
-    raise CertificateError('no appropriate commonName or subjectAltName fields were found')
+# ---- default paths, ASN.1 objects ------------------------------------------------------------
+
+DefaultVerifyPaths = namedtuple("DefaultVerifyPaths",
+                                "cafile capath openssl_cafile_env openssl_cafile openssl_capath_env "
+                                "openssl_capath")
 
 
-def _ip_text_equal(a, b):
-    try:
-        fa = _socket.AF_INET6 if ':' in a else _socket.AF_INET
-        fb = _socket.AF_INET6 if ':' in b else _socket.AF_INET
-        return fa == fb and _socket.inet_pton(fa, a) == _socket.inet_pton(fb, b)
-    except (socket_error, ValueError):
-        return False
+def _get_default_verify_paths():
+    # Debian's OpenSSL directory; set_default_verify_paths() trusts the same system store.
+    return ('SSL_CERT_FILE', '/usr/lib/ssl/cert.pem', 'SSL_CERT_DIR', '/usr/lib/ssl/certs')
 
 
-# ---- contexts --------------------------------------------------------------------------------
+def get_default_verify_paths():
+    """Return paths to default cafile and capath."""
+    parts = _get_default_verify_paths()
+    cafile = os.environ.get(parts[0], parts[1])
+    capath = os.environ.get(parts[2], parts[3])
+    return DefaultVerifyPaths(cafile if os.path.isfile(cafile) else None,
+                              capath if os.path.isdir(capath) else None,
+                              *parts)
 
-_Purpose = namedtuple('_ASN1Object', 'nid shortname longname oid')
+
+# OpenSSL's object table, for the objects the ssl module uses (the extended key usages).
+_OBJECTS = [
+    (129, 'serverAuth', 'TLS Web Server Authentication', '1.3.6.1.5.5.7.3.1'),
+    (130, 'clientAuth', 'TLS Web Client Authentication', '1.3.6.1.5.5.7.3.2'),
+    (131, 'codeSigning', 'Code Signing', '1.3.6.1.5.5.7.3.3'),
+    (132, 'emailProtection', 'E-mail Protection', '1.3.6.1.5.5.7.3.4'),
+    (133, 'timeStamping', 'Time Stamping', '1.3.6.1.5.5.7.3.8'),
+    (180, 'OCSPSigning', 'OCSP Signing', '1.3.6.1.5.5.7.3.9'),
+    (910, 'anyExtendedKeyUsage', 'Any Extended Key Usage', '2.5.29.37.0'),
+]
 
 
-class Purpose(object):
-    """What a context is for: authenticating servers or clients."""
-    SERVER_AUTH = _Purpose(129, 'serverAuth', 'TLS Web Server Authentication', '1.3.6.1.5.5.7.3.1')
-    CLIENT_AUTH = _Purpose(130, 'clientAuth', 'TLS Web Client Authentication', '1.3.6.1.5.5.7.3.2')
+def _txt2obj(txt, name=False):
+    """(nid, shortname, longname, oid) for a dotted OID (or, with name=True, a name too)."""
+    for obj in _OBJECTS:
+        if txt == obj[3] or (name and txt in (obj[1], obj[2])):
+            return obj
+    raise ValueError('unknown object %r' % txt)
 
 
-def _read_file(path, what):
+def _nid2obj(nid):
+    """(nid, shortname, longname, oid) for an OpenSSL NID."""
+    if nid < 0:
+        raise ValueError('NID must be positive.')
+    for obj in _OBJECTS:
+        if obj[0] == nid:
+            return obj
+    raise ValueError('unknown NID %i' % nid)
+
+
+class _ASN1Object(namedtuple("_ASN1Object", "nid shortname longname oid")):
+    """ASN.1 object identifier lookup."""
+    __slots__ = ()
+
+    def __new__(cls, oid):
+        return super(_ASN1Object, cls).__new__(cls, *_txt2obj(oid, name=False))
+
+    @classmethod
+    def fromnid(cls, nid):
+        """Create _ASN1Object from OpenSSL numeric ID."""
+        return super(_ASN1Object, cls).__new__(cls, *_nid2obj(nid))
+
+    @classmethod
+    def fromname(cls, name):
+        """Create _ASN1Object from short name, long name or OID."""
+        return super(_ASN1Object, cls).__new__(cls, *_txt2obj(name, name=True))
+
+
+class Purpose(_ASN1Object):
+    """SSLContext purpose flags with X509v3 Extended Key Usage objects."""
+
+
+Purpose.SERVER_AUTH = Purpose('1.3.6.1.5.5.7.3.1')
+Purpose.CLIENT_AUTH = Purpose('1.3.6.1.5.5.7.3.2')
+
+
+def RAND_status():
+    """True: the system's random source (the kernel's getrandom) is always seeded."""
+    return True
+
+
+def RAND_add(string, entropy):
+    """Accepted for compatibility; rustls draws from the kernel's generator."""
+    if not isinstance(string, (basestring, bytearray, buffer, memoryview)):
+        raise TypeError('must be string or buffer, not %s' % type(string).__name__)
+    float(entropy)
+
+
+# ---- the context (what CPython's _ssl._SSLContext does) --------------------------------------
+
+
+def _read_file(path):
     try:
         with open(path, 'rb') as f:
             return f.read()
     except IOError as e:
-        raise IOError(e.errno or _errno.ENOENT, e.strerror or 'No such file or directory')
+        raise IOError(e.errno or errno.ENOENT, e.strerror or 'No such file or directory')
 
 
-class SSLContext(object):
-    """A TLS configuration: verify mode, trust, our certificate, ciphers, ALPN."""
+_ECDH_CURVES = ('prime256v1', 'secp256r1', 'secp384r1', 'secp521r1', 'X25519', 'x25519', 'X448',
+                'secp224r1', 'secp256k1', 'brainpoolP256r1', 'brainpoolP384r1', 'brainpoolP512r1')
 
-    def __init__(self, protocol=PROTOCOL_TLS):
+
+class _SSLContext(object):
+    """A TLS configuration: verify mode, trust, our certificate, ciphers, ALPN, SNI callback.
+    A Java TlsContext is built from it when a session starts (and rebuilt after a change)."""
+
+    def __init__(self, protocol):
         if protocol not in _PROTOCOL_NAMES:
             raise ValueError('invalid protocol version')
-        self.protocol = protocol
+        if protocol in (PROTOCOL_TLSv1, PROTOCOL_TLSv1_1):
+            warnings.warn('%s requested: rustls implements TLS 1.2 and 1.3 only, so this context '
+                          'negotiates TLS 1.2 or later' % _PROTOCOL_NAMES[protocol],
+                          RuntimeWarning, stacklevel=3)
+        self._protocol = protocol
         self._trust = []            # ('system',), ('file', path), ('dir', path), ('data', bytes)
         self._identity = None       # (chain PEM, key PEM)
         self._alpn = []
         self._ciphers = []
         self._built = {}
-        self.options = OP_ALL | OP_NO_SSLv3
-        if protocol == PROTOCOL_TLS_CLIENT:
-            self._verify_mode, self._check_hostname = CERT_REQUIRED, True
-        else:
-            self._verify_mode, self._check_hostname = CERT_NONE, False
+        self._options = (OP_ALL | OP_NO_SSLv3 | OP_NO_COMPRESSION | OP_CIPHER_SERVER_PREFERENCE |
+                         OP_ENABLE_MIDDLEBOX_COMPAT)
+        self._verify_mode, self._check_hostname = CERT_NONE, False
+        self._verify_flags = VERIFY_X509_TRUSTED_FIRST
+        self._sni_callback = None
+        self._ecdh_curve = None
+        self._dh_params = None
 
     def _changed(self):
         self._built = {}
+
+    def _get_options(self):
+        return self._options
+
+    def _set_options(self, value):
+        self._options = long(value)
+        self._changed()
+
+    options = property(_get_options, _set_options)
 
     def _get_verify_mode(self):
         return self._verify_mode
@@ -317,14 +504,23 @@ class SSLContext(object):
 
     verify_mode = property(_get_verify_mode, _set_verify_mode)
 
+    def _get_verify_flags(self):
+        return self._verify_flags
+
+    def _set_verify_flags(self, value):
+        self._verify_flags = long(value)
+        self._changed()
+
+    verify_flags = property(_get_verify_flags, _set_verify_flags)
+
     def _get_check_hostname(self):
         return self._check_hostname
 
     def _set_check_hostname(self, value):
+        value = bool(value)
         if value and self._verify_mode == CERT_NONE:
             raise ValueError('check_hostname needs a SSL context with either CERT_OPTIONAL or CERT_REQUIRED')
-        self._check_hostname = bool(value)
-        self._changed()
+        self._check_hostname = value
 
     check_hostname = property(_get_check_hostname, _set_check_hostname)
 
@@ -357,24 +553,25 @@ class SSLContext(object):
             raise TypeError('cafile, capath and cadata cannot be all omitted')
         added = []
         if cafile is not None:
-            _read_file(cafile, 'cafile')
+            _read_file(cafile)
             added.append(('file', cafile))
         if capath is not None:
             added.append(('dir', capath))
         if cadata is not None:
             if isinstance(cadata, unicode):
-                cadata = cadata.encode('ascii')
+                try:
+                    cadata = cadata.encode('ascii')
+                except UnicodeError:
+                    raise TypeError('cadata should be a ASCII string or a bytes-like object')
+            elif isinstance(cadata, (bytearray, buffer, memoryview)):
+                cadata = bytes(cadata)
+            elif not isinstance(cadata, str):
+                raise TypeError('cadata should be a ASCII string or a bytes-like object')
             added.append(('data', cadata))
         for source in added:
             self._probe(source)
         self._trust.extend(added)
         self._changed()
-
-    def load_default_certs(self, purpose=Purpose.SERVER_AUTH):
-        """Trusts the system's CA store."""
-        if not isinstance(purpose, _Purpose):
-            raise TypeError(purpose)
-        self.set_default_verify_paths()
 
     def set_default_verify_paths(self):
         """Trusts the system's CA store."""
@@ -384,14 +581,25 @@ class SSLContext(object):
 
     def load_cert_chain(self, certfile, keyfile=None, password=None):
         """Our certificate chain and private key (PEM; PKCS#8, PKCS#1 or SEC1 keys)."""
-        chain = _read_file(certfile, 'certfile')
-        key = _read_file(keyfile, 'keyfile') if keyfile is not None else chain
+        if password is not None and not (callable(password) or
+                                         isinstance(password, (basestring, bytearray))):
+            raise TypeError('password should be a string or callable')
+        chain = _read_file(certfile)
+        key = _read_file(keyfile) if keyfile is not None else chain
         if 'ENCRYPTED' in key and 'PRIVATE KEY' in key:
-            raise SSLError(SSL_ERROR_SSL, '[SSL] encrypted private keys are not supported (decrypt the key first)')
+            if callable(password):
+                password = password()
+                if not isinstance(password, (basestring, bytearray)):
+                    raise TypeError('password callback must return a string')
+            raise SSLError(SSL_ERROR_SSL, '[SSL] encrypted private keys are not supported '
+                                          '(decrypt the key first)')
         try:
             _Policy.insecureAcceptAnyCertificate().identity(_bridge.bytesOf(chain), _bridge.bytesOf(key))
         except _JTlsError, e:
-            raise SSLError(SSL_ERROR_SSL, '[SSL] ' + str(e.getMessage()))
+            msg = str(e.getMessage())
+            if 'match' in msg:
+                raise SSLError(SSL_ERROR_SSL, '[X509: KEY_VALUES_MISMATCH] key values mismatch')
+            raise SSLError(SSL_ERROR_SSL, '[SSL] PEM lib (%s)' % msg)
         self._identity = (chain, key)
         self._changed()
 
@@ -409,6 +617,8 @@ class SSLContext(object):
             if token in supported:
                 named = True
                 chosen.append(token)
+            elif token.startswith('TLS13-'):
+                continue  # OpenSSL 1.1.0's names for TLS 1.3 suites: always on, as there
             elif re.match(r'^[A-Z0-9+]+$', token) and '-' not in token and '_' not in token:
                 continue  # a keyword or combination: all suites qualify
             else:
@@ -418,26 +628,53 @@ class SSLContext(object):
         self._ciphers = chosen
         self._changed()
 
-    def set_alpn_protocols(self, protocols):
-        """ALPN protocols in preference order."""
+    def _set_alpn_protocols(self, protos):
         out = []
-        for p in protocols:
-            b = p.encode('ascii') if isinstance(p, unicode) else p
-            if not 0 < len(b) < 256:
-                raise SSLError('ALPN protocols must be 1 to 255 in length')
-            out.append(b)
+        data = bytes(protos)
+        i = 0
+        while i < len(data):
+            n = ord(data[i])
+            out.append(data[i + 1:i + 1 + n])
+            i += 1 + n
         self._alpn = out
         self._changed()
 
-    def set_npn_protocols(self, protocols):
-        """NPN is not offered (rustls has no NPN)."""
+    def _set_npn_protocols(self, protos):
         raise NotImplementedError("The NPN extension requires OpenSSL 1.0.1 or later.")
+
+    def set_servername_callback(self, method):
+        """Server side: method(sslsocket, server_name, context) runs when a client's hello
+        arrives (server_name is None without SNI). It may switch sslsocket.context to another
+        context, whose certificate is then used; a return value other than None is a TLS alert
+        number that fails the handshake; an exception fails it with handshake_failure."""
+        if method is not None and not callable(method):
+            raise TypeError('not a callable object')
+        self._sni_callback = method
+        self._changed()
+
+    def set_ecdh_curve(self, name):
+        """Checks an OpenSSL curve name. rustls chooses the key-exchange group itself from the
+        ones both sides support (X25519, P-256, P-384), so the name does not restrict it."""
+        if not isinstance(name, basestring):
+            raise TypeError('ECDH curve name must be str, not %s' % type(name).__name__)
+        if name not in _ECDH_CURVES:
+            raise ValueError('unknown elliptic curve name %r' % name)
+        self._ecdh_curve = name
+
+    def load_dh_params(self, path):
+        """Reads and checks a PEM DH-parameters file. rustls offers no finite-field DHE suites
+        (ECDHE only), so the parameters are never used."""
+        data = _read_file(path)
+        if '-----BEGIN DH PARAMETERS-----' not in data:
+            raise SSLError(SSL_ERROR_SSL, '[PEM: NO_START_LINE] no start line')
+        self._dh_params = data
 
     def _policy(self, server_side):
         verify = {CERT_NONE: _Policy.Verify.NONE, CERT_OPTIONAL: _Policy.Verify.OPTIONAL,
                   CERT_REQUIRED: _Policy.Verify.REQUIRED}[self._verify_mode]
         policy = _Policy.secureDefaults().clearTrust().verify(verify)
-        policy.checkHostname(self._check_hostname and not server_side)
+        # The host name is checked after the handshake by match_hostname(), as CPython 2.7 does.
+        policy.checkHostname(False)
         self._apply_trust(policy, self._trust)
         if self._identity is not None:
             policy.identity(_bridge.bytesOf(self._identity[0]), _bridge.bytesOf(self._identity[1]))
@@ -451,16 +688,14 @@ class SSLContext(object):
             for c in self._ciphers:
                 jl.add(c)
             policy.ciphers(jl)
-        low = _Policy.TLS1_3 if self.options & OP_NO_TLSv1_2 else 0
-        high = _Policy.TLS1_2 if self.options & OP_NO_TLSv1_3 else 0
-        if self.protocol in (PROTOCOL_TLSv1, PROTOCOL_TLSv1_1):
-            raise SSLError(SSL_ERROR_SSL, '[SSL: UNSUPPORTED_PROTOCOL] TLS 1.0 and 1.1 are not supported')
-        if self.protocol == PROTOCOL_TLSv1_2:
+        low = _Policy.TLS1_3 if self._options & OP_NO_TLSv1_2 else 0
+        high = _Policy.TLS1_2 if self._options & OP_NO_TLSv1_3 else 0
+        if self._protocol == PROTOCOL_TLSv1_2:
             low, high = _Policy.TLS1_2, _Policy.TLS1_2
         policy.versions(low, high)
         return policy
 
-    def _context(self, server_side):
+    def _jcontext(self, server_side):
         ctx = self._built.get(server_side)
         if ctx is None:
             try:
@@ -471,26 +706,23 @@ class SSLContext(object):
             self._built[server_side] = ctx
         return ctx
 
-    def wrap_socket(self, sock, server_side=False, do_handshake_on_connect=True,
-                    suppress_ragged_eofs=True, server_hostname=None):
-        """An SSLSocket over sock."""
-        return SSLSocket(sock=sock, server_side=server_side,
-                         do_handshake_on_connect=do_handshake_on_connect,
-                         suppress_ragged_eofs=suppress_ragged_eofs,
-                         server_hostname=server_hostname, _context=self)
+    def _wrap_socket(self, sock, server_side, server_hostname=None, ssl_sock=None):
+        return _SSLObject(self, ssl_sock if ssl_sock is not None else sock, server_side,
+                          server_hostname)
 
     def cert_store_stats(self):
-        """Counts of the CA certificates loaded."""
-        n = len(self._ca_ders())
-        return {'x509_ca': n, 'crl': 0, 'x509': n}
+        """Counts of the certificates loaded: x509 (all) and x509_ca (CA certificates)."""
+        ders = self._ca_ders()
+        return {'x509_ca': len(ders), 'crl': 0, 'x509': len(ders)}
 
     def _ca_ders(self):
+        # Like OpenSSL, a CA directory is read lazily, at verification time: not counted.
         policy = _Policy.secureDefaults().clearTrust()
-        self._apply_trust(policy, self._trust)
+        self._apply_trust(policy, [s for s in self._trust if s[0] != 'dir'])
         return [d.tostring() for d in policy.caCertificates()]
 
     def get_ca_certs(self, binary_form=False):
-        """The CA certificates loaded, as dicts (or DER)."""
+        """The CA certificates loaded (from files and data, not directories), as dicts or DER."""
         ders = self._ca_ders()
         return ders if binary_form else [_decode_cert(d) for d in ders]
 
@@ -501,14 +733,215 @@ class SSLContext(object):
                               'cache_full'), 0)
 
 
-def create_default_context(purpose=Purpose.SERVER_AUTH, cafile=None, capath=None, cadata=None):
-    """A context with secure settings: verification required, hostname checked (clients)."""
-    if not isinstance(purpose, _Purpose):
+# ---- the TLS object under an SSLSocket (what CPython's _ssl._SSLSocket does) -----------------
+
+
+class _SSLObject(object):
+    """One TLS session (a Java TlsSocket), started on first use so that a client may be
+    wrapped before it connects."""
+
+    def __init__(self, context, sslsock, server_side, server_hostname):
+        self._ctx = context
+        self._sslsock = sslsock
+        self.server_side = server_side
+        self.server_hostname = server_hostname
+        self._t = None
+        self._handshake_done = False
+
+    def _get_context(self):
+        return self._ctx
+
+    def _set_context(self, ctx):
+        if not isinstance(ctx, _SSLContext):
+            raise TypeError('The value must be a SSLContext')
+        self._ctx = ctx
+
+    context = property(_get_context, _set_context)
+
+    def _tls(self):
+        t = self._t
+        if t is None:
+            native = self._sslsock._n()
+            jctx = self._ctx._jcontext(self.server_side)
+            try:
+                if self.server_side:
+                    t = jctx.accept(native)
+                else:
+                    name = self.server_hostname
+                    try:
+                        if not name:
+                            raise _JIllegalArgument('no name')
+                        t = jctx.wrap(native, name)
+                    except _JIllegalArgument:
+                        # Not a name SNI can carry: no SNI, as OpenSSL sends none for it (the
+                        # name is checked by match_hostname, never by rustls).
+                        try:
+                            t = jctx.wrap(native, str(self._sslsock.getpeername()[0]))
+                        except (_JIllegalArgument, socket_error, IndexError, TypeError):
+                            t = jctx.wrap(native, '127.0.0.1')
+            except _JSocketError, e:
+                raise _ssl_error(e, 'handshake')
+            self._t = t
+        return t
+
+    def do_handshake(self):
+        t = self._tls()
+        try:
+            t.handshake()
+        except _JSocketError, e:
+            raise _ssl_error(e, 'handshake')
+        self._handshake_done = True
+
+    def read(self, len=1024, buffer=None):
+        t = self._tls()
+        try:
+            if buffer is None:
+                if len < 0:
+                    raise ValueError('size should not be negative')
+                data = _bridge.tlsRead(t, len)
+            else:
+                size = _bridge.bufferLength(buffer)
+                if len <= 0 or len > size:
+                    len = size
+                data = _bridge.tlsReadInto(t, buffer, len)
+        except _JSocketError, e:
+            raise _ssl_error(e, 'read')
+        self._handshake_done = True
+        return data
+
+    def write(self, data):
+        t = self._tls()
+        b = _bridge.bytesOf(data)
+        try:
+            n = t.write(b, 0, len(b))
+        except _JSocketError, e:
+            raise _ssl_error(e, 'write')
+        self._handshake_done = True
+        return n
+
+    def pending(self):
+        if self._t is None:
+            return 0
+        try:
+            return self._t.pending()
+        except _JSocketError, e:
+            raise _ssl_error(e)
+
+    def peer_certificate(self, binary_form=False):
+        if not self._handshake_done:
+            raise ValueError('handshake not done yet')
+        ders = self._t.peerCertificatesDer()
+        if ders.isEmpty():
+            return None
+        der = ders.get(0).tostring()
+        if binary_form:
+            return der
+        if self._ctx.verify_mode == CERT_NONE:
+            return {}
+        return _decode_cert(der)
+
+    def cipher(self):
+        if not self._handshake_done:
+            return None
+        t = self._t
+        return str(t.cipherName()), str(t.version()), t.cipherBits()
+
+    def version(self):
+        if not self._handshake_done:
+            return None
+        return str(self._t.version())
+
+    def selected_alpn_protocol(self):
+        if not self._handshake_done:
+            return None
+        p = self._t.alpnProtocol()
+        return None if p is None else str(p)
+
+    def selected_npn_protocol(self):
+        return None
+
+    def compression(self):
+        return None
+
+    def tls_unique_cb(self):
+        return None
+
+    def shutdown(self):
+        """Ends TLS both ways (close_notify sent and received) and returns the plain socket,
+        as OpenSSL's SSL_shutdown under CPython's unwrap()."""
+        t = self._tls()
+        try:
+            t.shutdown()
+        except _JSocketError, e:
+            raise _ssl_error(e, 'read')
+        return self._sslsock._unwrapped()
+
+
+_ssl = types.ModuleType('_ssl', "Implementation module for SSL socket operations (sockbridge: rustls).")
+
+
+class SSLContext(_SSLContext):
+    """An SSLContext holds various SSL-related configuration options and data, such as
+    certificates and possibly a private key."""
+
+    _windows_cert_stores = ("CA", "ROOT")
+
+    def __init__(self, protocol):
+        _SSLContext.__init__(self, protocol)
+        self.protocol = protocol
+        if protocol != _SSLv2_IF_EXISTS:
+            self.set_ciphers(_DEFAULT_CIPHERS)
+
+    def wrap_socket(self, sock, server_side=False,
+                    do_handshake_on_connect=True,
+                    suppress_ragged_eofs=True,
+                    server_hostname=None):
+        return SSLSocket(sock=sock, server_side=server_side,
+                         do_handshake_on_connect=do_handshake_on_connect,
+                         suppress_ragged_eofs=suppress_ragged_eofs,
+                         server_hostname=server_hostname,
+                         _context=self)
+
+    def set_npn_protocols(self, npn_protocols):
+        protos = bytearray()
+        for protocol in npn_protocols:
+            b = protocol.encode('ascii')
+            if len(b) == 0 or len(b) > 255:
+                raise SSLError('NPN protocols must be 1 to 255 in length')
+            protos.append(len(b))
+            protos.extend(b)
+        self._set_npn_protocols(protos)
+
+    def set_alpn_protocols(self, alpn_protocols):
+        protos = bytearray()
+        for protocol in alpn_protocols:
+            b = protocol.encode('ascii')
+            if len(b) == 0 or len(b) > 255:
+                raise SSLError('ALPN protocols must be 1 to 255 in length')
+            protos.append(len(b))
+            protos.extend(b)
+        self._set_alpn_protocols(protos)
+
+    def _load_windows_store_certs(self, storename, purpose):
+        return bytearray()
+
+    def load_default_certs(self, purpose=Purpose.SERVER_AUTH):
+        if not isinstance(purpose, _ASN1Object):
+            raise TypeError(purpose)
+        self.set_default_verify_paths()
+
+
+def create_default_context(purpose=Purpose.SERVER_AUTH, cafile=None,
+                           capath=None, cadata=None):
+    """Create a SSLContext object with default settings."""
+    if not isinstance(purpose, _ASN1Object):
         raise TypeError(purpose)
     context = SSLContext(PROTOCOL_TLS)
     if purpose == Purpose.SERVER_AUTH:
         context.verify_mode = CERT_REQUIRED
         context.check_hostname = True
+    elif purpose == Purpose.CLIENT_AUTH:
+        context.set_ciphers(_RESTRICTED_SERVER_CIPHERS)
     if cafile or capath or cadata:
         context.load_verify_locations(cafile, capath, cadata)
     elif context.verify_mode != CERT_NONE:
@@ -516,16 +949,20 @@ def create_default_context(purpose=Purpose.SERVER_AUTH, cafile=None, capath=None
     return context
 
 
-def _create_unverified_context(protocol=PROTOCOL_TLS, cert_reqs=None, check_hostname=False,
-                               purpose=Purpose.SERVER_AUTH, certfile=None, keyfile=None,
+def _create_unverified_context(protocol=PROTOCOL_TLS, cert_reqs=None,
+                               check_hostname=False, purpose=Purpose.SERVER_AUTH,
+                               certfile=None, keyfile=None,
                                cafile=None, capath=None, cadata=None):
-    """A context that does not verify (for legacy callers that ask for it by name)."""
+    """Create a SSLContext object for Python stdlib modules (less strict than
+    create_default_context(), for backward compatibility)."""
+    if not isinstance(purpose, _ASN1Object):
+        raise TypeError(purpose)
     context = SSLContext(protocol)
-    context.check_hostname = check_hostname
     if cert_reqs is not None:
         context.verify_mode = cert_reqs
+    context.check_hostname = check_hostname
     if keyfile and not certfile:
-        raise ValueError('certfile must be specified')
+        raise ValueError("certfile must be specified")
     if certfile or keyfile:
         context.load_cert_chain(certfile, keyfile)
     if cafile or capath or cadata:
@@ -535,342 +972,506 @@ def _create_unverified_context(protocol=PROTOCOL_TLS, cert_reqs=None, check_host
     return context
 
 
-_create_default_https_context = create_default_context
 _create_stdlib_context = _create_unverified_context
+
+_https_verify_envvar = 'PYTHONHTTPSVERIFY'
+
+
+def _get_https_context_factory():
+    if not sys.flags.ignore_environment:
+        config_setting = os.environ.get(_https_verify_envvar)
+        if config_setting == '0':
+            return _create_unverified_context
+    return create_default_context
+
+
+_create_default_https_context = _get_https_context_factory()
+
+
+def _https_verify_certificates(enable=True):
+    """Verify server HTTPS certificates by default?"""
+    global _create_default_https_context
+    if enable:
+        _create_default_https_context = create_default_context
+    else:
+        _create_default_https_context = _create_unverified_context
 
 
 # ---- the socket ------------------------------------------------------------------------------
 
 
-class _TlsFileSocket(object):
-    """What makefile() reads and writes through: the TLS session itself, which stays usable
-    after the SSLSocket object is closed (as in CPython 2.7, where the file keeps it alive)."""
+class _Borrowed(object):
+    """The reference a wrapped plain socket object keeps: it uses the fd but does not own it.
+    CPython 2.7 frees the plain object by reference counting once the SSLSocket has taken the
+    fd; here the SSLSocket takes the ownership over (as CPython 3's detach() does), so closing
+    the SSLSocket closes the fd even though the plain object still exists."""
 
-    def __init__(self, sslsock):
-        self._tls = sslsock._session()
-        self._ref = sslsock._ref
-        self._suppress = sslsock.suppress_ragged_eofs
+    __slots__ = ('native',)
 
-    def recv(self, n):
-        try:
-            return _bridge.tlsRead(self._tls, n)
-        except _JSocketError, e:
-            err = _ssl_error(e)
-            if isinstance(err, SSLEOFError) and self._suppress:
-                return ''
-            raise err
+    def __init__(self, native):
+        self.native = native
 
-    def sendall(self, data):
-        b = _bridge.bytesOf(data)
-        done = 0
-        while done < len(b):
-            try:
-                done += self._tls.write(b, done, len(b) - done)
-            except _JSocketError, e:
-                raise _ssl_error(e)
+    def acquire(self):
+        pass
 
-    def fileno(self):
-        return self._ref.native.fileno()
+    def release(self):
+        pass
 
-    def close(self):
-        self._ref.force_close()
+    def force_close(self):
+        self.native.close()
 
-    def _release(self):
-        self._ref.release()
+
+class _Unwrapped(_Borrowed):
+    """The reference of the socket unwrap() returns: like CPython 2.7's underlying socket
+    object, its close() closes the fd; otherwise the SSLSocket (now plain) keeps owning it."""
+
+    __slots__ = ()
+
+    def release(self):
+        self.native.close()
 
 
 class SSLSocket(socket):
-    """A socket with TLS: CPython 2.7.9+'s SSLSocket."""
+    """This class implements a subtype of socket.socket that wraps the underlying OS socket in
+    an SSL context when necessary, and provides read and write methods over that channel."""
 
-    __slots__ = ('context', 'server_side', 'server_hostname', 'do_handshake_on_connect',
-                 'suppress_ragged_eofs', '_tls', '_handshaken')
-
-    def __init__(self, sock=None, keyfile=None, certfile=None, server_side=False,
-                 cert_reqs=CERT_NONE, ssl_version=PROTOCOL_TLS, ca_certs=None,
-                 do_handshake_on_connect=True, family=_socket.AF_INET, type=SOCK_STREAM,
-                 proto=0, fileno=None, suppress_ragged_eofs=True, npn_protocols=None,
-                 ciphers=None, server_hostname=None, _context=None):
-        if _context is None:
-            _context = SSLContext(ssl_version)
-            _context.verify_mode = cert_reqs
+    def __init__(self, sock=None, keyfile=None, certfile=None,
+                 server_side=False, cert_reqs=CERT_NONE,
+                 ssl_version=PROTOCOL_TLS, ca_certs=None,
+                 do_handshake_on_connect=True,
+                 family=AF_INET, type=SOCK_STREAM, proto=0, fileno=None,
+                 suppress_ragged_eofs=True, npn_protocols=None, ciphers=None,
+                 server_hostname=None,
+                 _context=None):
+        self._makefile_refs = 0
+        self._sslobj = None
+        if _context:
+            self._context = _context
+        else:
+            if server_side and not certfile:
+                raise ValueError("certfile must be specified for server-side "
+                                 "operations")
+            if keyfile and not certfile:
+                raise ValueError("certfile must be specified")
+            if certfile and not keyfile:
+                keyfile = certfile
+            self._context = SSLContext(ssl_version)
+            self._context.verify_mode = cert_reqs
             if ca_certs:
-                _context.load_verify_locations(ca_certs)
+                self._context.load_verify_locations(ca_certs)
             if certfile:
-                _context.load_cert_chain(certfile, keyfile)
+                self._context.load_cert_chain(certfile, keyfile)
+            if npn_protocols:
+                self._context.set_npn_protocols(npn_protocols)
             if ciphers:
-                _context.set_ciphers(ciphers)
-        if server_side and server_hostname:
-            raise ValueError('server_hostname can only be specified in client mode')
-        if _context.check_hostname and not server_hostname and not server_side:
-            raise ValueError('check_hostname requires server_hostname')
+                self._context.set_ciphers(ciphers)
+            self.keyfile = keyfile
+            self.certfile = certfile
+            self.cert_reqs = cert_reqs
+            self.ssl_version = ssl_version
+            self.ca_certs = ca_certs
+            self.ciphers = ciphers
         if sock is None:
             sock = socket(family, type, proto)
-        if sock.type != SOCK_STREAM:
-            raise NotImplementedError('only stream sockets are supported')
+        if sock.getsockopt(SOL_SOCKET, SO_TYPE) != SOCK_STREAM:
+            raise NotImplementedError("only stream sockets are supported")
         native = sock._n()
         socket.__init__(self, _native=native)
+        if server_side and server_hostname:
+            raise ValueError("server_hostname can only be specified "
+                             "in client mode")
+        if self._context.check_hostname and not server_hostname:
+            raise ValueError("check_hostname requires server_hostname")
+        # From here on the SSLSocket owns the fd (see _Borrowed).
         self._ref = sock._ref
-        self._ref.acquire()
-        self.context = _context
+        sock._ref = _Borrowed(native)
+        self._sock = sock
         self.server_side = server_side
         self.server_hostname = server_hostname
         self.do_handshake_on_connect = do_handshake_on_connect
         self.suppress_ragged_eofs = suppress_ragged_eofs
-        self._tls = None
-        self._handshaken = False
+
         try:
-            sock.getpeername()
-            connected = True
-        except socket_error:
+            self.getpeername()
+        except socket_error as e:
+            if e.errno != errno.ENOTCONN:
+                self.close()
+                raise
             connected = False
+        else:
+            connected = True
+
+        self._closed = False
+        self._connected = connected
         if connected:
             try:
-                self._start()
+                self._sslobj = self._context._wrap_socket(self, server_side,
+                                                          server_hostname, ssl_sock=self)
                 if do_handshake_on_connect:
-                    if self.gettimeout() == 0.0:
-                        raise ValueError('do_handshake_on_connect should not be specified for non-blocking sockets')
+                    timeout = self.gettimeout()
+                    if timeout == 0.0:
+                        raise ValueError("do_handshake_on_connect should not be specified for non-blocking sockets")
                     self.do_handshake()
-            except:  # noqa: E722 (let go of the socket on any failure, then re-raise, as CPython)
+            except:  # noqa: E722 -- without reference counting, let go of the fd on any failure
                 self.close()
                 raise
 
-    def _start(self):
-        ctx = self.context._context(self.server_side)
-        try:
-            if self.server_side:
-                self._tls = ctx.accept(self._native)
-            else:
-                name = self.server_hostname
-                if not name:
-                    name = self.getpeername()[0]
-                self._tls = ctx.wrap(self._native, name)
-        except _JSocketError, e:
-            raise _ssl_error(e)
+    def _get_context(self):
+        return self._context
 
-    def _session(self):
-        if self._native is None:
-            raise _socket._ebadf()
-        if self._tls is None:
-            raise socket_error(_errno.ENOTCONN, 'Socket is not connected')
-        return self._tls
+    def _set_context(self, ctx):
+        self._context = ctx
+        self._sslobj.context = ctx
 
-    def do_handshake(self, block=False):
-        """Runs the TLS handshake."""
-        t = self._session()
-        try:
-            t.handshake()
-        except _JSocketError, e:
-            raise _ssl_error(e)
-        self._handshaken = True
+    context = property(_get_context, _set_context)
 
-    def connect(self, address):
-        """Connects, then (by default) runs the handshake."""
-        if self._tls is not None:
-            raise ValueError('attempt to connect already-connected SSLSocket!')
-        socket.connect(self, address)
-        self._start()
-        if self.do_handshake_on_connect:
-            self.do_handshake()
+    def dup(self):
+        raise NotImplementedError("Can't dup() %s instances" %
+                                  self.__class__.__name__)
 
-    def connect_ex(self, address):
-        """connect() returning an errno."""
-        try:
-            self.connect(address)
-            return 0
-        except socket_error as e:
-            if isinstance(e, SSLError) or len(e.args) != 2:
-                raise
-            return e.args[0]
+    def _checkClosed(self, msg=None):
+        pass
 
-    def accept(self):
-        """(SSLSocket, address) for the next connection, server side."""
-        newsock, addr = socket.accept(self)
-        try:
-            ssl_sock = self.context.wrap_socket(newsock, server_side=True,
-                                                do_handshake_on_connect=self.do_handshake_on_connect,
-                                                suppress_ragged_eofs=self.suppress_ragged_eofs)
-        finally:
-            newsock.close()
-        return ssl_sock, addr
+    def _check_connected(self):
+        if not self._connected:
+            self.getpeername()
 
     def read(self, len=1024, buffer=None):
-        """Up to len decrypted bytes ('' at the end of the session)."""
-        t = self._session()
+        """Read up to LEN bytes and return them. Return zero-length string on EOF."""
+        self._checkClosed()
+        if not self._sslobj:
+            raise ValueError("Read on closed or unwrapped SSL socket.")
         try:
-            if buffer is None:
-                return _bridge.tlsRead(t, len)
-            return _bridge.tlsReadInto(t, buffer, len or _bridge.bufferLength(buffer))
-        except _JSocketError, e:
-            err = _ssl_error(e)
-            if isinstance(err, SSLEOFError) and self.suppress_ragged_eofs:
-                return 0 if buffer is not None else ''
-            raise err
+            if buffer is not None:
+                v = self._sslobj.read(len, buffer)
+            else:
+                v = self._sslobj.read(len)
+            return v
+        except SSLError as x:
+            if x.args[0] == SSL_ERROR_EOF and self.suppress_ragged_eofs:
+                if buffer is not None:
+                    return 0
+                else:
+                    return b''
+            else:
+                raise
 
     def write(self, data):
-        """Encrypts and sends data; returns the count."""
-        t = self._session()
-        b = _bridge.bytesOf(data)
-        try:
-            return t.write(b, 0, len(b))
-        except _JSocketError, e:
-            raise _ssl_error(e)
-
-    def recv(self, buflen=1024, flags=0):
-        if flags != 0:
-            raise ValueError('non-zero flags not allowed in calls to recv() on %s' % self.__class__)
-        return self.read(buflen)
-
-    def recv_into(self, buffer, nbytes=None, flags=0):
-        if flags != 0:
-            raise ValueError('non-zero flags not allowed in calls to recv_into() on %s' % self.__class__)
-        return self.read(nbytes or _bridge.bufferLength(buffer), buffer)
-
-    def recvfrom(self, buflen=1024, flags=0):
-        raise ValueError('recvfrom not allowed on instances of %s' % self.__class__)
-
-    def recvfrom_into(self, buffer, nbytes=None, flags=0):
-        raise ValueError('recvfrom_into not allowed on instances of %s' % self.__class__)
-
-    def send(self, data, flags=0):
-        if flags != 0:
-            raise ValueError('non-zero flags not allowed in calls to send() on %s' % self.__class__)
-        return self.write(data)
-
-    def sendall(self, data, flags=0):
-        if flags != 0:
-            raise ValueError('non-zero flags not allowed in calls to sendall() on %s' % self.__class__)
-        b = _bridge.bytesOf(data)
-        done = 0
-        t = self._session()
-        while done < len(b):
-            try:
-                done += t.write(b, done, len(b) - done)
-            except _JSocketError, e:
-                raise _ssl_error(e)
-
-    def sendto(self, data, flags_or_addr, addr=None):
-        raise ValueError('sendto not allowed on instances of %s' % self.__class__)
-
-    def pending(self):
-        """Decrypted bytes ready to read."""
-        if self._tls is None:
-            return 0
-        return self._tls.pending()
-
-    def unwrap(self):
-        """Ends TLS (close_notify) and returns the plain socket."""
-        t = self._session()
-        try:
-            t.unwrap()
-        except _JSocketError, e:
-            raise _ssl_error(e)
-        self._tls = None
-        plain = socket(_native=self._native)
-        plain._ref = self._ref
-        self._native = None
-        return plain
+        """Write DATA to the underlying SSL channel. Returns number of bytes of DATA actually
+        transmitted."""
+        self._checkClosed()
+        if not self._sslobj:
+            raise ValueError("Write on closed or unwrapped SSL socket.")
+        return self._sslobj.write(data)
 
     def getpeercert(self, binary_form=False):
-        """The peer's certificate: a dict (empty if not verified) or DER bytes; None before
-        the handshake or when the peer sent none."""
-        if self._tls is None or not self._handshaken:
-            if self._tls is None:
-                raise ValueError('handshake not done yet')
-            return None
-        ders = self._tls.peerCertificatesDer()
-        if ders.isEmpty():
-            return None
-        der = ders.get(0).tostring()
-        if binary_form:
-            return der
-        if self.context.verify_mode == CERT_NONE:
-            return {}
-        return _decode_cert(der)
-
-    def _info(self):
-        if self._tls is None or not self._handshaken:
-            return None
-        return self._tls
-
-    def cipher(self):
-        """(name, protocol version, secret bits), or None before the handshake."""
-        t = self._info()
-        if t is None:
-            return None
-        return str(t.cipherName()), str(t.version()), t.cipherBits()
-
-    def version(self):
-        """'TLSv1.2' or 'TLSv1.3', or None before the handshake."""
-        t = self._info()
-        return None if t is None else str(t.version())
-
-    def selected_alpn_protocol(self):
-        """The ALPN protocol agreed on, or None."""
-        t = self._info()
-        if t is None:
-            return None
-        p = t.alpnProtocol()
-        return None if p is None else str(p)
+        """The peer's certificate: None if none was provided, {} if it was not validated."""
+        self._checkClosed()
+        self._check_connected()
+        return self._sslobj.peer_certificate(binary_form)
 
     def selected_npn_protocol(self):
+        self._checkClosed()
         return None
+
+    def selected_alpn_protocol(self):
+        self._checkClosed()
+        if not self._sslobj:
+            return None
+        else:
+            return self._sslobj.selected_alpn_protocol()
+
+    def cipher(self):
+        self._checkClosed()
+        if not self._sslobj:
+            return None
+        else:
+            return self._sslobj.cipher()
 
     def compression(self):
-        return None
+        self._checkClosed()
+        if not self._sslobj:
+            return None
+        else:
+            return self._sslobj.compression()
 
-    def shared_ciphers(self):
-        return None
+    def send(self, data, flags=0):
+        self._checkClosed()
+        if self._sslobj:
+            if flags != 0:
+                raise ValueError(
+                    "non-zero flags not allowed in calls to send() on %s" %
+                    self.__class__)
+            try:
+                v = self._sslobj.write(data)
+            except SSLError as x:
+                if x.args[0] == SSL_ERROR_WANT_READ:
+                    return 0
+                elif x.args[0] == SSL_ERROR_WANT_WRITE:
+                    return 0
+                else:
+                    raise
+            else:
+                return v
+        else:
+            return socket.send(self, data, flags)
 
-    def makefile(self, mode='r', bufsize=-1):
-        """A file object over the TLS session."""
-        self._n()
-        self._ref.acquire()
-        return _fileobject(_TlsFileSocket(self), mode, bufsize)
+    def sendto(self, data, flags_or_addr, addr=None):
+        self._checkClosed()
+        if self._sslobj:
+            raise ValueError("sendto not allowed on instances of %s" %
+                             self.__class__)
+        elif addr is None:
+            return socket.sendto(self, data, flags_or_addr)
+        else:
+            return socket.sendto(self, data, flags_or_addr, addr)
+
+    def sendall(self, data, flags=0):
+        self._checkClosed()
+        if self._sslobj:
+            if flags != 0:
+                raise ValueError(
+                    "non-zero flags not allowed in calls to sendall() on %s" %
+                    self.__class__)
+            amount = len(data)
+            count = 0
+            while (count < amount):
+                v = self.send(data[count:])
+                count += v
+            return amount
+        else:
+            return socket.sendall(self, data, flags)
+
+    def recv(self, buflen=1024, flags=0):
+        self._checkClosed()
+        if self._sslobj:
+            if flags != 0:
+                raise ValueError(
+                    "non-zero flags not allowed in calls to recv() on %s" %
+                    self.__class__)
+            return self.read(buflen)
+        else:
+            return socket.recv(self, buflen, flags)
+
+    def recv_into(self, buffer, nbytes=None, flags=0):
+        self._checkClosed()
+        if buffer and (nbytes is None):
+            nbytes = len(buffer)
+        elif nbytes is None:
+            nbytes = 1024
+        if self._sslobj:
+            if flags != 0:
+                raise ValueError(
+                    "non-zero flags not allowed in calls to recv_into() on %s" %
+                    self.__class__)
+            return self.read(nbytes, buffer)
+        else:
+            return socket.recv_into(self, buffer, nbytes, flags)
+
+    def recvfrom(self, buflen=1024, flags=0):
+        self._checkClosed()
+        if self._sslobj:
+            raise ValueError("recvfrom not allowed on instances of %s" %
+                             self.__class__)
+        else:
+            return socket.recvfrom(self, buflen, flags)
+
+    def recvfrom_into(self, buffer, nbytes=None, flags=0):
+        self._checkClosed()
+        if self._sslobj:
+            raise ValueError("recvfrom_into not allowed on instances of %s" %
+                             self.__class__)
+        else:
+            return socket.recvfrom_into(self, buffer, nbytes, flags)
+
+    def pending(self):
+        self._checkClosed()
+        if self._sslobj:
+            return self._sslobj.pending()
+        else:
+            return 0
+
+    def shutdown(self, how):
+        self._checkClosed()
+        self._sslobj = None
+        socket.shutdown(self, how)
 
     def close(self):
-        if self._tls is not None:
-            self._tls = None
+        if self._makefile_refs < 1:
+            self._sslobj = None
+            socket.close(self)
+        else:
+            self._makefile_refs -= 1
+
+    def unwrap(self):
+        if self._sslobj:
+            s = self._sslobj.shutdown()
+            self._sslobj = None
+            return s
+        else:
+            raise ValueError("No SSL wrapper around " + str(self))
+
+    def _unwrapped(self):
+        """The plain socket unwrap() returns: the same fd (see _Unwrapped)."""
+        native = self._n()
+        plain = socket(_native=native)
+        plain._ref = _Unwrapped(native)
+        return plain
+
+    def _real_close(self):
+        self._sslobj = None
         socket.close(self)
 
+    def do_handshake(self, block=False):
+        """Perform a TLS/SSL handshake."""
+        self._check_connected()
+        timeout = self.gettimeout()
+        try:
+            if timeout == 0.0 and block:
+                self.settimeout(None)
+            self._sslobj.do_handshake()
+        finally:
+            self.settimeout(timeout)
 
-def wrap_socket(sock, keyfile=None, certfile=None, server_side=False, cert_reqs=CERT_NONE,
-                ssl_version=PROTOCOL_TLS, ca_certs=None, do_handshake_on_connect=True,
-                suppress_ragged_eofs=True, ciphers=None):
-    """The legacy module-level wrap_socket."""
-    return SSLSocket(sock=sock, keyfile=keyfile, certfile=certfile, server_side=server_side,
-                     cert_reqs=cert_reqs, ssl_version=ssl_version, ca_certs=ca_certs,
+        if self.context.check_hostname:
+            if not self.server_hostname:
+                raise ValueError("check_hostname needs server_hostname "
+                                 "argument")
+            match_hostname(self.getpeercert(), self.server_hostname)
+
+    def _real_connect(self, addr, connect_ex):
+        if self.server_side:
+            raise ValueError("can't connect in server-side mode")
+        if self._connected:
+            raise ValueError("attempt to connect already-connected SSLSocket!")
+        self._sslobj = self.context._wrap_socket(self, False, self.server_hostname, ssl_sock=self)
+        try:
+            if connect_ex:
+                rc = socket.connect_ex(self, addr)
+            else:
+                rc = None
+                socket.connect(self, addr)
+            if not rc:
+                self._connected = True
+                if self.do_handshake_on_connect:
+                    self.do_handshake()
+            return rc
+        except (socket_error, ValueError):
+            self._sslobj = None
+            raise
+
+    def connect(self, addr):
+        """Connects to remote ADDR, and then wraps the connection in an SSL channel."""
+        self._real_connect(addr, False)
+
+    def connect_ex(self, addr):
+        """Connects to remote ADDR, and then wraps the connection in an SSL channel."""
+        return self._real_connect(addr, True)
+
+    def accept(self):
+        """Accepts a new connection from a remote client, and returns a tuple containing that
+        new connection wrapped with a server-side SSL channel, and the address of the remote
+        client."""
+        newsock, addr = socket.accept(self)
+        newsock = self.context.wrap_socket(newsock,
+                                           do_handshake_on_connect=self.do_handshake_on_connect,
+                                           suppress_ragged_eofs=self.suppress_ragged_eofs,
+                                           server_side=True)
+        return newsock, addr
+
+    def makefile(self, mode='r', bufsize=-1):
+        """Make and return a file-like object that works with the SSL connection."""
+        self._makefile_refs += 1
+        return _fileobject(self, mode, bufsize, close=True)
+
+    def get_channel_binding(self, cb_type="tls-unique"):
+        """Channel binding data ("tls-unique" is not available on rustls: ValueError)."""
+        if cb_type not in CHANNEL_BINDING_TYPES:
+            raise ValueError("Unsupported channel binding type")
+        raise NotImplementedError("{0} channel binding type not implemented".format(cb_type))
+
+    def version(self):
+        """The protocol version of the current SSL channel, or None."""
+        if self._sslobj is None:
+            return None
+        return self._sslobj.version()
+
+
+def wrap_socket(sock, keyfile=None, certfile=None,
+                server_side=False, cert_reqs=CERT_NONE,
+                ssl_version=PROTOCOL_TLS, ca_certs=None,
+                do_handshake_on_connect=True,
+                suppress_ragged_eofs=True,
+                ciphers=None):
+
+    return SSLSocket(sock=sock, keyfile=keyfile, certfile=certfile,
+                     server_side=server_side, cert_reqs=cert_reqs,
+                     ssl_version=ssl_version, ca_certs=ca_certs,
                      do_handshake_on_connect=do_handshake_on_connect,
-                     suppress_ragged_eofs=suppress_ragged_eofs, ciphers=ciphers)
+                     suppress_ragged_eofs=suppress_ragged_eofs,
+                     ciphers=ciphers)
 
 
 def get_server_certificate(addr, ssl_version=PROTOCOL_TLS, ca_certs=None):
-    """The PEM certificate of the server at addr (verified against ca_certs if given)."""
+    """Retrieve the certificate from the server at the specified address, and return it as a
+    PEM-encoded string."""
     host, port = addr
     if ca_certs is not None:
         cert_reqs = CERT_REQUIRED
     else:
         cert_reqs = CERT_NONE
-    context = _create_unverified_context(ssl_version, cert_reqs=cert_reqs, cafile=ca_certs)
-    sock = _socket.socket()
-    try:
-        sock.connect((host, port))
-        s = context.wrap_socket(sock, server_hostname=host)
-        try:
-            der = s.getpeercert(True)
-        finally:
-            s.close()
-    finally:
-        sock.close()
-    return DER_cert_to_PEM_cert(der)
+    context = _create_stdlib_context(ssl_version,
+                                     cert_reqs=cert_reqs,
+                                     cafile=ca_certs)
+    with closing(create_connection(addr)) as sock:
+        with closing(context.wrap_socket(sock)) as sslsock:
+            dercert = sslsock.getpeercert(True)
+    return DER_cert_to_PEM_cert(dercert)
 
 
 def get_protocol_name(protocol_code):
     return _PROTOCOL_NAMES.get(protocol_code, '<unknown>')
 
 
-def RAND_status():
-    return True
+def sslwrap_simple(sock, keyfile=None, certfile=None):
+    """A replacement for the old socket.ssl function."""
+    ctx = SSLContext(PROTOCOL_SSLv23)
+    if keyfile or certfile:
+        ctx.load_cert_chain(certfile, keyfile)
+    ssl_sock = SSLSocket(sock, server_side=False, do_handshake_on_connect=False, _context=ctx)
+    try:
+        sock.getpeername()
+    except socket_error:
+        pass
+    else:
+        ssl_sock.do_handshake()
+    return ssl_sock
 
 
-def RAND_add(string, entropy):
-    pass
+def _import_symbols(prefix):
+    for n in dir(_ssl):
+        if n.startswith(prefix):
+            globals()[n] = getattr(_ssl, n)
+
+
+def _fill_ssl_module():
+    """ssl._ssl (also `import _ssl`): the names CPython's C module has."""
+    g = globals()
+    for n in list(g):
+        if n.split('_')[0] in ('OP', 'ALERT', 'SSL', 'PROTOCOL', 'VERIFY', 'CERT', 'HAS', 'OPENSSL'):
+            setattr(_ssl, n, g[n])
+    for n in ('SSLError', 'SSLZeroReturnError', 'SSLWantReadError', 'SSLWantWriteError',
+              'SSLSyscallError', 'SSLEOFError', 'RAND_add', 'RAND_status', '_SSLContext',
+              '_OPENSSL_API_VERSION', '_test_decode_cert'):
+        setattr(_ssl, n, g[n])
+    _ssl._SSLSocket = _SSLObject
+    _ssl.txt2obj = _txt2obj
+    _ssl.nid2obj = _nid2obj
+    _ssl.get_default_verify_paths = _get_default_verify_paths
+    _ssl.err_codes_to_names = {}
+    _ssl.err_names_to_codes = {}
+    _ssl.lib_codes_to_names = {}
+    sys.modules.setdefault('_ssl', _ssl)
+
+
+_fill_ssl_module()

@@ -38,6 +38,11 @@ public class JythonEmbeddingTest {
             assertEquals(11, py.eval("eagain").asInt());
             assertEquals(1, py.eval("len(ready[1])").asInt());
             assertFalse("stock module was replaced: " + stock, stock.contains("sockbridge"));
+            // Jython's os needs Debian's libjffi from the JVM's default library path; the plug-in
+            // must not cost an embedding program os.getpid() and friends.
+            py.exec("import os, getpass\npid = os.getpid()\nuser = getpass.getuser()\nuid = os.getuid()");
+            assertEquals(ProcessHandle.current().pid(), py.eval("pid").asLong());
+            assertEquals(System.getProperty("user.name"), py.eval("user").toString());
         }
     }
 
