@@ -188,6 +188,11 @@ try:
             p.poll()
         elif op == 'epoll':
             ep.poll(60)
+        elif op == 'readline':
+            # The data comes after the signal: the file object retries after EINTR.
+            import threading, time
+            threading.Thread(target=lambda: (time.sleep(3), a.sendall('late line\n'))).start()
+            print 'line', repr(c.makefile('rb').readline())
     except (socket.error, select.error, IOError) as e:
         print 'caught', type(e).__name__, e.args
 finally:
@@ -263,7 +268,8 @@ def signal_cases():
              for op in ('accept', 'recv', 'recv-timeout', 'sendall', 'select', 'poll', 'epoll')]
     cases += [SignalCase('recv', 'raise', signal.SIGALRM), SignalCase('sendall', 'raise', signal.SIGALRM),
               SignalCase('accept', 'return', signal.SIGALRM), SignalCase('select', 'return', signal.SIGALRM),
-              SignalCase('epoll', 'return', signal.SIGALRM)]
+              SignalCase('epoll', 'return', signal.SIGALRM), SignalCase('readline', 'return', signal.SIGALRM),
+              SignalCase('readline', 'default', signal.SIGINT)]
     return cases
 
 

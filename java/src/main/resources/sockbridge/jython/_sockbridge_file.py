@@ -6,7 +6,20 @@ close() flushes and lets go of the socket (and closes it when made with close=Tr
 It works on any object with recv(n) and sendall(data) (urllib2 wraps HTTP responses in it).
 """
 
+from errno import EINTR as _EINTR
+
 _DEFAULT_BUFSIZE = 8192
+
+
+def _recv(sock, n):
+    """sock.recv(n), again after EINTR (a signal handler that returned), as 2.7's file object
+    does; an exception the handler raised propagates."""
+    while True:
+        try:
+            return sock.recv(n)
+        except EnvironmentError as e:
+            if not e.args or e.args[0] != _EINTR:
+                raise
 
 
 class _fileobject(object):
@@ -101,7 +114,7 @@ class _fileobject(object):
 
     def _fill(self):
         """Reads one chunk into the read buffer; False at end of stream."""
-        chunk = self._sock.recv(max(self._rbufsize, 1))
+        chunk = _recv(self._sock, max(self._rbufsize, 1))
         if not chunk:
             return False
         self._rbuf += chunk
@@ -114,13 +127,13 @@ class _fileobject(object):
             parts = [self._rbuf]
             self._rbuf = ''
             while True:
-                chunk = self._sock.recv(max(self._rbufsize, _DEFAULT_BUFSIZE))
+                chunk = _recv(self._sock, max(self._rbufsize, _DEFAULT_BUFSIZE))
                 if not chunk:
                     break
                 parts.append(chunk)
             return ''.join(parts)
         while len(self._rbuf) < size:
-            chunk = self._sock.recv(max(size - len(self._rbuf), self._rbufsize))
+            chunk = _recv(self._sock, max(size - len(self._rbuf), self._rbufsize))
             if not chunk:
                 break
             self._rbuf += chunk
@@ -141,7 +154,7 @@ class _fileobject(object):
                 end = size
                 break
             if self._rbufsize == 1:
-                chunk = self._sock.recv(1)
+                chunk = _recv(self._sock, 1)
                 if not chunk:
                     end = len(self._rbuf)
                     break
