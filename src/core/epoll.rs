@@ -10,7 +10,9 @@ use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
 use std::time::{Duration, Instant};
 
 use super::error::{Error, Result};
+use super::interrupt;
 use super::socket::ceil_millis;
+use super::sys;
 
 thread_local! {
     /// Per-thread kernel event buffer: grows to the largest `maxevents` seen, then is reused,
@@ -143,13 +145,24 @@ impl Epoll {
         timeout: Option<Duration>,
     ) -> Result<usize> {
         let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
+        let intr = if timeout == Some(Duration::ZERO) {
+            None
+        } else {
+            interrupt::Wait::enter()
+        };
         loop {
             self.check_open()?;
-            let ms = match (timeout, deadline) {
+            let mut ms = match (timeout, deadline) {
                 (None, _) => -1,
                 (Some(_), None) => i32::MAX,
                 (Some(_), Some(d)) => ceil_millis(d.saturating_duration_since(Instant::now())),
             };
+            if let Some(w) = &intr {
+                // Interruptible: wait for the epoll fd or the interrupt eventfd, then collect
+                // the events without blocking.
+                self.wait_interruptible(w, ms)?;
+                ms = 0;
+            }
             // SAFETY: buf has room for buf.len() events.
             let rc = unsafe {
                 libc::epoll_wait(
@@ -177,10 +190,40 @@ impl Epoll {
                 events[n] = bits as i32;
                 n += 1;
             }
-            if n > 0 || rc == 0 {
+            let time_left = match (timeout, deadline) {
+                (None, _) | (Some(_), None) => true,
+                (Some(_), Some(d)) => Instant::now() < d,
+            };
+            if n > 0 || (rc == 0 && (intr.is_none() || !time_left)) {
                 return Ok(n);
             }
         }
+    }
+
+    /// Polls the epoll fd and the interrupt eventfd: `Err(EINTR)` when a signal is pending,
+    /// else `Ok` (the epoll fd is ready, the time ran out, or a stale wake-up).
+    fn wait_interruptible(&self, w: &interrupt::Wait, ms: i32) -> Result<()> {
+        let mut fds = [
+            libc::pollfd {
+                fd: self.epfd.as_raw_fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            },
+            libc::pollfd {
+                fd: w.fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            },
+        ];
+        match sys::poll_fds(&mut fds, ms) {
+            Ok(_) => {}
+            Err(e) if e.raw_os_error() == Some(libc::EINTR) => return Ok(()),
+            Err(e) => return Err(e.into()),
+        }
+        if fds[1].revents != 0 {
+            w.check()?;
+        }
+        Ok(())
     }
 
     /// Closes the instance and wakes any thread in [`Epoll::wait`]; the fds are released when the

@@ -4,6 +4,7 @@ pub mod addr;
 pub mod buf;
 pub mod epoll;
 pub mod error;
+pub mod interrupt;
 pub mod io;
 pub mod mode;
 pub mod msg;

@@ -1,10 +1,13 @@
 //! Readiness over arbitrary fds (sockets, pipes, regular files, ttys) with `poll(2)`: the
 //! primitive behind `select.select` and `select.poll`.
 
+use std::cell::RefCell;
 use std::time::{Duration, Instant};
 
-use super::error::{Error, Result};
+use super::error::Result;
+use super::interrupt;
 use super::socket::ceil_millis;
+use super::sys;
 
 /// Events `select(2)` counts as "readable" (Linux `POLLIN_SET`).
 pub const SELECT_READ: i16 =
@@ -14,26 +17,73 @@ pub const SELECT_WRITE: i16 = libc::POLLOUT | libc::POLLWRNORM | libc::POLLWRBAN
 /// Events `select(2)` counts as "exceptional" (Linux `POLLEX_SET`).
 pub const SELECT_EXCEPT: i16 = libc::POLLPRI;
 
+thread_local! {
+    /// The caller's fds plus the interrupt eventfd, for interruptible threads (reused).
+    static WITH_INTERRUPT: RefCell<Vec<libc::pollfd>> = const { RefCell::new(Vec::new()) };
+}
+
 /// `poll(2)` over `fds`, retrying on `EINTR` with the time left. `timeout: None` waits forever.
-/// Returns how many entries have non-zero `revents`.
+/// Returns how many entries have non-zero `revents`. On a thread that opted in to
+/// [`interrupt`](super::interrupt), a delivered signal ends a wait that has not yet found a
+/// ready fd with `Error::Os(EINTR)`, as `select(2)` does under CPython.
 pub fn poll(fds: &mut [libc::pollfd], timeout: Option<Duration>) -> Result<usize> {
     let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
+    let intr = if timeout == Some(Duration::ZERO) {
+        None
+    } else {
+        interrupt::Wait::enter()
+    };
     loop {
         let ms = match (timeout, deadline) {
             (None, _) => -1,
             (Some(_), None) => i32::MAX,
             (Some(_), Some(d)) => ceil_millis(d.saturating_duration_since(Instant::now())),
         };
-        // SAFETY: fds is a valid, writable array of fds.len() pollfd entries.
-        let rc = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, ms) };
-        if rc >= 0 {
-            return Ok(rc as usize);
-        }
-        let err = Error::last_os();
-        if err != Error::Os(libc::EINTR) {
-            return Err(err);
+        let rc = match &intr {
+            None => sys::poll_fds(fds, ms),
+            Some(w) => match poll_interruptible(fds, w, ms)? {
+                Some(rc) => rc,
+                None => continue,
+            },
+        };
+        match rc {
+            Ok(n) => return Ok(n),
+            Err(e) if e.raw_os_error() == Some(libc::EINTR) => {}
+            Err(e) => return Err(e.into()),
         }
     }
+}
+
+/// One `poll(2)` over `fds` plus the interrupt eventfd: `Err(EINTR)` when a signal is
+/// pending, `None` for a stale wake-up (poll again), else the poll's own outcome.
+fn poll_interruptible(
+    fds: &mut [libc::pollfd],
+    w: &interrupt::Wait,
+    ms: i32,
+) -> Result<Option<std::io::Result<usize>>> {
+    WITH_INTERRUPT.with(|cell| {
+        let mut all = cell.borrow_mut();
+        all.clear();
+        all.extend_from_slice(fds);
+        all.push(libc::pollfd {
+            fd: w.fd(),
+            events: libc::POLLIN,
+            revents: 0,
+        });
+        let rc = sys::poll_fds(&mut all, ms);
+        for (mine, polled) in fds.iter_mut().zip(all.iter()) {
+            mine.revents = polled.revents;
+        }
+        let woken = all[fds.len()].revents != 0;
+        match rc {
+            Ok(n) if woken => {
+                w.check()?;
+                // A stale wake-up: report the ready fds, if any, else wait again.
+                Ok(if n > 1 { Some(Ok(n - 1)) } else { None })
+            }
+            other => Ok(Some(other)),
+        }
+    })
 }
 
 #[cfg(test)]

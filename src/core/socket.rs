@@ -13,6 +13,7 @@ use std::time::Instant;
 use socket2::{Domain, Protocol, SockAddr, Type};
 
 use super::error::{Error, Result};
+use super::interrupt;
 use super::mode::{AtomicMode, Mode};
 use super::sys;
 
@@ -201,8 +202,12 @@ impl Socket {
 
     /// Waits with `poll(2)` until the fd reports one of `events`, the deadline passes
     /// (`Error::Timeout`) or the socket is closed (`Error::Closed`).
+    ///
+    /// On a thread that opted in to [`interrupt`](super::interrupt), a delivered signal ends
+    /// the wait with `EINTR`.
     pub fn wait(&self, events: i16, deadline: Option<Instant>) -> Result<()> {
         let _guard = self.enter_wait()?;
+        let intr = interrupt::Wait::enter();
         loop {
             let timeout_ms = match deadline {
                 None => -1,
@@ -211,7 +216,11 @@ impl Socket {
                     Some(left) => ceil_millis(left),
                 },
             };
-            match sys::poll_one(self.raw_fd(), events, timeout_ms) {
+            let polled = match &intr {
+                None => sys::poll_one(self.raw_fd(), events, timeout_ms),
+                Some(w) => self.poll_interruptible(w, events, timeout_ms)?,
+            };
+            match polled {
                 Ok(0) => {}
                 Ok(_) => return self.check_open(),
                 Err(e) if e.raw_os_error() == Some(libc::EINTR) => {}
@@ -219,6 +228,35 @@ impl Socket {
             }
             self.check_open()?;
         }
+    }
+
+    /// `poll(2)` on the socket and the interrupt eventfd: `Err(EINTR)` when a signal is
+    /// pending, else the poll's own outcome (the socket's `revents`).
+    fn poll_interruptible(
+        &self,
+        w: &interrupt::Wait,
+        events: i16,
+        timeout_ms: i32,
+    ) -> Result<std::io::Result<i16>> {
+        let mut fds = [
+            libc::pollfd {
+                fd: self.raw_fd(),
+                events,
+                revents: 0,
+            },
+            libc::pollfd {
+                fd: w.fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            },
+        ];
+        if let Err(e) = sys::poll_fds(&mut fds, timeout_ms) {
+            return Ok(Err(e));
+        }
+        if fds[1].revents != 0 {
+            w.check()?;
+        }
+        Ok(Ok(fds[0].revents))
     }
 
     /// `bind(2)`.

@@ -78,6 +78,17 @@ pub fn poll_one(fd: RawFd, events: i16, timeout_ms: i32) -> io::Result<i16> {
     }
 }
 
+/// `poll(2)` on several fds; returns how many have non-zero `revents`.
+pub fn poll_fds(fds: &mut [libc::pollfd], timeout_ms: i32) -> io::Result<usize> {
+    // SAFETY: fds is a valid, writable array of fds.len() pollfd entries.
+    let rc = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout_ms) };
+    if rc < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(rc as usize)
+    }
+}
+
 /// True when `e` means "would block" (`EAGAIN`/`EWOULDBLOCK`).
 pub fn would_block(e: &io::Error) -> bool {
     matches!(e.raw_os_error(), Some(libc::EAGAIN))

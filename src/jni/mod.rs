@@ -9,6 +9,7 @@
 pub mod boundary;
 pub mod convert;
 pub mod epoll;
+pub mod interrupts;
 pub mod java_bytes;
 pub mod native_library;
 pub mod native_socket;

@@ -8,7 +8,12 @@ standard error. Lines "plugin: ..." printed by the probe are compared separately
 print "plugin: True int True" (socket comes from the sockbridge jar, fileno() is an int, and the
 plug-in's sys.path entry sits right after the script's directory / '', before every user entry),
 stock Jython "plugin: False ...". A few launcher-only cases (-J, sys.executable in a child) check
-the launcher alone. Writes "N passed, N failed" to build/launcher-results.txt.
+the launcher alone. Signal cases send a real signal (kill) to a program blocked in accept, recv,
+sendall, select, poll or epoll, and compare with CPython 2.7.18 (PYENV_VERSION=2.7.18 python2):
+the finally block runs, KeyboardInterrupt or the handler's exception comes from the blocked call
+(same frame in the program, same last line), a handler that returns makes the call fail with
+EINTR or carry on exactly as in 2.7, same exit status.
+Writes "N passed, N failed" to build/launcher-results.txt.
 
 Usage: python3 tests/launcher/test_launcher.py [case-name-substring ...]
 """
@@ -17,9 +22,11 @@ import concurrent.futures
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -137,6 +144,135 @@ def make_cases(tmp):
     return cases
 
 
+# Signals during a blocking call, compared with CPython 2.7.18: the program prints "ready",
+# blocks, and this test sends it a real signal with kill(2).
+SIGNAL_PROGRAM = r"""
+import os, select, signal, socket, sys
+op = sys.argv[1]
+%(probe)s
+srv = socket.socket()
+srv.bind(('127.0.0.1', 0))
+srv.listen(5)
+c = socket.create_connection(srv.getsockname())
+a, _ = srv.accept()
+if sys.argv[2] == 'raise':
+    def handler(signum, frame):
+        print 'handler', signum
+        raise ZeroDivisionError('from the handler')
+    signal.signal(signal.SIGALRM, handler)
+elif sys.argv[2] == 'return':
+    def handler(signum, frame):
+        print 'handler', signum
+    signal.signal(signal.SIGALRM, handler)
+big = 'x' * (32 * 1024 * 1024)
+p = select.poll()
+p.register(c, select.POLLIN)
+ep = select.epoll()
+ep.register(c.fileno(), select.EPOLLIN)
+sys.stdout.write('ready\n')
+sys.stdout.flush()
+try:
+    try:
+        if op == 'accept':
+            srv.accept()
+        elif op == 'recv':
+            c.recv(10)
+        elif op == 'recv-timeout':
+            c.settimeout(60)
+            c.recv(10)
+        elif op == 'sendall':
+            c.sendall(big)
+        elif op == 'select':
+            select.select([c], [], [], 60)
+        elif op == 'poll':
+            p.poll()
+        elif op == 'epoll':
+            ep.poll(60)
+        elif op == 'readline':
+            # The data comes after the signal: the file object retries after EINTR.
+            import threading, time
+            threading.Thread(target=lambda: (time.sleep(3), a.sendall('late line\n'))).start()
+            print 'line', repr(c.makefile('rb').readline())
+    except (socket.error, select.error, IOError) as e:
+        print 'caught', type(e).__name__, e.args
+finally:
+    print 'finally ran'
+"""
+
+
+class SignalCase(object):
+    """A blocked program gets a real signal; CPython 2.7.18 is the reference."""
+
+    def __init__(self, op, handler, signum):
+        self.name = 'signal %s during %s (%s handler)' % (
+            {2: 'SIGINT', 14: 'SIGALRM'}[signum], op, handler)
+        self.op, self.handler, self.signum = op, handler, signum
+
+
+def run_signal(cmd, case, path):
+    env = dict(os.environ)
+    env['JAVA_TOOL_OPTIONS'] = '-XX:TieredStopAtLevel=1'
+    env['PYENV_VERSION'] = '2.7.18'
+    p = subprocess.Popen(cmd + [path, case.op, case.handler], cwd=os.path.dirname(path), env=env,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines = []
+    try:
+        while True:
+            line = p.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if line == 'ready\n':
+                # Let it block in the call (the launcher also takes a signal that arrives just
+                # before the call, but the test is about a blocked one).
+                time.sleep(1.0)
+                os.kill(p.pid, case.signum)
+                break
+        out, err = p.communicate(timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, err = p.communicate()
+        err += '<timed out>'
+    out = ''.join(lines) + out
+    return p.returncode, out, err
+
+
+def traceback_summary(err):
+    """The program's own frame and the exception line: the frames inside socket.py differ."""
+    lines = [l for l in err.splitlines() if not l.startswith('Picked up JAVA_TOOL_OPTIONS')]
+    own = [l.strip() for l in lines if l.strip().startswith('File "') and 'blocked.py' in l]
+    return own[:1], lines[-1:] if lines else []
+
+
+def judge_signal(case, path):
+    rc_c, out_c, err_c = run_signal(['python2'], case, path)
+    rc_l, out_l, err_l = run_signal([LAUNCHER], case, path)
+    plug_c, rest_c = split_plugin(out_c)
+    plug_l, rest_l = split_plugin(out_l)
+    problems = []
+    if rc_c != rc_l:
+        problems.append('exit status: cpython %r, launcher %r' % (rc_c, rc_l))
+    if rest_c != rest_l:
+        problems.append('stdout differs:\n    cpython:  %r\n    launcher: %r' % (rest_c, rest_l))
+    if traceback_summary(err_c) != traceback_summary(err_l):
+        problems.append('traceback differs:\n    cpython:  %r\n    launcher: %r' % (err_c[-800:], err_l[-800:]))
+    if plug_l != [PLUGIN_ON]:
+        problems.append('plug-in not active under the launcher: %r' % plug_l)
+    if 'finally ran' not in rest_c:
+        problems.append('reference run did not get the signal: %r %r' % (out_c, err_c))
+    return '\n  '.join(problems) or None
+
+
+def signal_cases():
+    cases = [SignalCase(op, 'default', signal.SIGINT)
+             for op in ('accept', 'recv', 'recv-timeout', 'sendall', 'select', 'poll', 'epoll')]
+    cases += [SignalCase('recv', 'raise', signal.SIGALRM), SignalCase('sendall', 'raise', signal.SIGALRM),
+              SignalCase('accept', 'return', signal.SIGALRM), SignalCase('select', 'return', signal.SIGALRM),
+              SignalCase('epoll', 'return', signal.SIGALRM), SignalCase('readline', 'return', signal.SIGALRM),
+              SignalCase('readline', 'default', signal.SIGINT)]
+    return cases
+
+
 def check_child(rc, out, err):
     want_exe = 'executable: <jython>'  # normalize() put that for the launcher's own path
     if rc != 0:
@@ -232,8 +368,13 @@ def main():
     tmp = tempfile.mkdtemp(prefix='sockbridge-launcher-')
     try:
         cases = [c for c in make_cases(tmp) if not only or any(o in c.name for o in only)]
+        blocked = os.path.join(tmp, 'work', 'blocked.py')
+        write(blocked, SIGNAL_PROGRAM % {'probe': PROBE})
+        sig_cases = [c for c in signal_cases() if not only or any(o in c.name for o in only)]
         with concurrent.futures.ThreadPoolExecutor(WORKERS) as pool:
             results = list(pool.map(judge, cases))
+            results += list(pool.map(lambda c: judge_signal(c, blocked), sig_cases))
+        cases += sig_cases
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     passed = failed = 0

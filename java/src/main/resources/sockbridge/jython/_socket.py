@@ -7,6 +7,8 @@ message.
 """
 
 import errno as _errno
+
+import _sockbridge_signal
 import struct as _struct
 
 from java.lang import IllegalArgumentException as _JIllegalArgument
@@ -109,7 +111,10 @@ class timeout(error):
 
 
 def _convert(e):
-    """The Python exception for a Java exception from the facade."""
+    """The Python exception for a Java exception from the facade. EINTR (a signal interrupted
+    a blocking call) first runs the Python signal handlers, whose exceptions propagate."""
+    if e.errno() == _errno.EINTR:
+        _sockbridge_signal.run_pending()
     if isinstance(e, _JSocketTimeout):
         return timeout('timed out')
     text = str(e.strerror())

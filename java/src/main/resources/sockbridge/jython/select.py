@@ -3,6 +3,9 @@ ttys), with CPython 2.7's API. Objects may be ints or anything with a fileno() m
 including Jython file objects, sys.stdin and os.pipe() ends.
 """
 
+import errno as _errno
+
+import _sockbridge_signal
 from java.lang import IllegalArgumentException as _JIllegalArgument
 from org.sockbridge import Epoll as _Epoll
 from org.sockbridge import PollSet as _PollSet
@@ -39,8 +42,12 @@ def _signed32(mask):
     return mask - (1 << 32) if mask & 0x80000000 else mask
 
 
-def _convert(e):
-    return error(e.errno(), str(e.strerror()))
+def _convert(e, kind=None):
+    """select.error (or kind) for a facade error; EINTR first runs the Python signal handlers,
+    whose exceptions propagate, as on CPython."""
+    if e.errno() == _errno.EINTR:
+        _sockbridge_signal.run_pending()
+    return (kind or error)(e.errno(), str(e.strerror()))
 
 
 def _fd_object(obj):
@@ -226,7 +233,7 @@ class epoll(object):
         try:
             return [(int(e[0]), int(e[1]) & 0xffffffff) for e in self._ep.poll(timeout, maxevents)]
         except _JSocketError, e:
-            raise IOError(e.errno(), str(e.strerror()))
+            raise _convert(e, IOError)
         except _JIllegalArgument, e:
             raise ValueError(e.getMessage())
 

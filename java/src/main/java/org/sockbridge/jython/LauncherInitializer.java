@@ -9,7 +9,8 @@ import org.python.core.adapter.ExtensiblePyObjectAdapter;
 /**
  * Jython's initializer hook, used by {@link Main} only: initializes Jython exactly as it would
  * initialize itself (same properties, so {@code -Dpython.path} and {@code JYTHONPATH} keep their
- * meaning), then installs the plug-in into the new default {@code sys}.
+ * meaning), then installs the plug-in into the new default {@code sys} and makes the main
+ * thread's blocking socket calls interruptible by signals ({@link Signals}).
  */
 public final class LauncherInitializer implements JythonInitializer {
     /** Jython instantiates this reflectively. */
@@ -25,5 +26,10 @@ public final class LauncherInitializer implements JythonInitializer {
         }
         PySystemState.doInitialize(preProperties, postProperties, argv, classLoader, adapter);
         SockbridgeJython.install(Py.defaultSystemState);
+        try {
+            Signals.installForMainThread();
+        } catch (org.sockbridge.SocketError e) {
+            throw new IllegalStateException("sockbridge: cannot make the main thread interruptible: " + e, e);
+        }
     }
 }

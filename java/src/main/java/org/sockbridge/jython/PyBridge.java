@@ -32,6 +32,8 @@ public final class PyBridge {
     private static final ThreadLocal<byte[]> SCRATCH_BUFFER = ThreadLocal.withInitial(() -> new byte[SCRATCH]);
 
     private static final PyString SOCKET_MODULE = Py.newString("_socket");
+    private static volatile PyObject signalHook;
+    private static final int EINTR = org.sockbridge.Interrupts.EINTR;
 
     private PyBridge() {}
 
@@ -47,8 +49,32 @@ public final class PyBridge {
         return cls == null ? Py.IOError : cls;
     }
 
-    /** The Python exception for a facade error: socket.timeout or socket.error(errno, strerror). */
+    /**
+     * Called once by the plug-in's {@code _sockbridge_signal} module: {@code hook()} runs the
+     * Python handlers of the signals that interrupted a blocking call ({@code EINTR}, see
+     * {@link org.sockbridge.Interrupts}); their exceptions propagate from the call.
+     */
+    public static void registerSignalHook(PyObject hook) {
+        signalHook = hook;
+    }
+
+    /** After {@code EINTR}: runs the pending Python signal handlers (which may raise). */
+    private static void runSignalHandlers() {
+        PyObject hook = signalHook;
+        if (hook != null) {
+            hook.__call__();
+        }
+    }
+
+    /**
+     * The Python exception for a facade error: socket.timeout or socket.error(errno, strerror).
+     * For {@code EINTR} the pending signal handlers run first; an exception they raise (such as
+     * {@code KeyboardInterrupt}) is thrown instead, as in CPython.
+     */
     public static org.python.core.PyException pyError(SocketError e) {
+        if (e.errno() == EINTR) {
+            runSignalHandlers();
+        }
         if (e instanceof org.sockbridge.SocketTimeout) {
             return new org.python.core.PyException(errorClass("timeout"), Py.newString("timed out"));
         }
@@ -126,12 +152,28 @@ public final class PyBridge {
 
     /** {@code sendall(data, flags)}. */
     public static void sendAll(NativeSocket s, PyObject data, int flags)  {
-        try {
-            byte[] b = bytesOf(data, "sendall() argument 1");
-            s.sendAll(b, 0, b.length, flags);
-        } catch (SocketError e) {
-            throw pyError(e);
+        byte[] b = bytesOf(data, "sendall() argument 1");
+        if (!org.sockbridge.Interrupts.currentThreadEnabled()) {
+            try {
+                s.sendAll(b, 0, b.length, flags);
+                return;
+            } catch (SocketError e) {
+                throw pyError(e);
+            }
         }
+        // An interruptible thread: CPython 2.7's sendall loop. On EINTR the signal handlers
+        // run; if none raises, the rest is sent (the interrupted wait sent nothing).
+        int off = 0;
+        do {
+            try {
+                off += s.send(b, off, b.length - off, flags);
+            } catch (SocketError e) {
+                if (e.errno() != EINTR) {
+                    throw pyError(e);
+                }
+                runSignalHandlers();
+            }
+        } while (off < b.length);
     }
 
     /** {@code sendto(data, flags, address)}. */

@@ -21,7 +21,7 @@ public final class SockbridgeJython {
     /** The {@code sys.path} entry naming the modules inside the jar. */
     public static final String MODULE_PATH = "__pyclasspath__/sockbridge/jython";
 
-    private static final String[] REPLACED = {"socket", "_socket", "select", "ssl", "_sockbridge_file"};
+    private static final String[] REPLACED = {"socket", "_socket", "select", "ssl", "_sockbridge_file", "signal", "_sockbridge_signal"};
 
     private SockbridgeJython() {}
 
