@@ -675,6 +675,8 @@ class _SSLContext(object):
         policy = _Policy.secureDefaults().clearTrust().verify(verify)
         # The host name is checked after the handshake by match_hostname(), as CPython 2.7 does.
         policy.checkHostname(False)
+        # As OpenSSL: no CA loaded is not a configuration error; certificates just fail.
+        policy.emptyTrustRejects(True)
         self._apply_trust(policy, self._trust)
         if self._identity is not None:
             policy.identity(_bridge.bytesOf(self._identity[0]), _bridge.bytesOf(self._identity[1]))
