@@ -234,7 +234,8 @@ fn escape(s: &str) -> String {
 
 /// A DER certificate decoded as records, one per line, fields separated by tabs:
 /// `version`, `serialNumber`, `notBefore`, `notAfter` (`name\tvalue`); `subject`/`issuer`
-/// (`kind\trdn index\tattribute\tvalue`); `san` (`san\ttype\tvalue`).
+/// (`kind\trdn index\tattribute\tvalue`); `san` (`san\ttype\tvalue`); `uri`
+/// (`uri\tOCSP|caIssuers|crlDistributionPoints\tvalue`).
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_TlsSocket_nDecodeCertificate<'l>(
     mut env: JNIEnv<'l>,
@@ -268,6 +269,9 @@ pub extern "system" fn Java_org_sockbridge_TlsSocket_nDecodeCertificate<'l>(
         }
         for (t, v) in &info.subject_alt_names {
             out += &format!("san\t{}\t{}\n", escape(t), escape(v));
+        }
+        for (t, v) in &info.uris {
+            out += &format!("uri\t{}\t{}\n", t, escape(v));
         }
         env.new_string(out)
             .map_err(|_| Error::invalid("cannot allocate result"))

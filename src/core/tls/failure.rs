@@ -95,6 +95,10 @@ impl TlsFailure {
             rustls::Error::NoCertificatesPresented => {
                 TlsFailure::new(TlsReason::Protocol, "peer did not return a certificate")
             }
+            // OpenSSL's text, which callers (and CPython's tests) look for.
+            rustls::Error::PeerIncompatible(rustls::PeerIncompatible::NoCipherSuitesInCommon) => {
+                TlsFailure::new(TlsReason::Protocol, "no shared cipher")
+            }
             other => TlsFailure::new(TlsReason::Protocol, other.to_string()),
         }
     }

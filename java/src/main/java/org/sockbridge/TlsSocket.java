@@ -163,6 +163,8 @@ public final class TlsSocket implements Closeable {
         public final Map<String, String> fields = new LinkedHashMap<>();
         /** subjectAltName entries: {type, value}. */
         public final List<String[]> subjectAltName = new ArrayList<>();
+        /** URIs from authorityInfoAccess / cRLDistributionPoints: {OCSP|caIssuers|crlDistributionPoints, uri}. */
+        public final List<String[]> uris = new ArrayList<>();
     }
 
     /** Decodes a DER certificate; {@link TlsError} if it is not one. */
@@ -188,6 +190,9 @@ public final class TlsSocket implements Closeable {
                     break;
                 case "san":
                     info.subjectAltName.add(new String[] {f[1], f[2]});
+                    break;
+                case "uri":
+                    info.uris.add(new String[] {f[1], f[2]});
                     break;
                 default:
                     info.fields.put(f[0], f[1]);
