@@ -211,6 +211,14 @@ def _ssl_error(e, op='read'):
         # Beyond CPython 2.7 (which has only the text): OpenSSL's verify code and message.
         err.verify_code = e.verifyCode()
         err.verify_message = text.split('] ', 1)[-1].replace('certificate verify failed: ', '')
+    elif re.match(r'^\[SSL: \w+\] (sslv3|tlsv1|tlsv13) alert ', text):
+        # A received alert: OpenSSL's reason is its text in capitals.
+        alert = text.split('] ', 1)[1]
+        reason = alert.upper().replace(' ', '_')
+        err = SSLError(SSL_ERROR_SSL, '[SSL: %s] %s' % (reason, alert))
+    elif text.endswith('] no shared cipher'):
+        reason = 'NO_SHARED_CIPHER'
+        err = SSLError(SSL_ERROR_SSL, '[SSL: NO_SHARED_CIPHER] no shared cipher')
     else:
         err = SSLError(SSL_ERROR_SSL, text)
     err.reason = reason
@@ -767,15 +775,17 @@ class _SSLContext(object):
         policy.versions(low, high)
         return policy
 
-    def _jcontext(self, server_side):
-        ctx = self._built.get(server_side)
+    def _jcontext(self, server_side, alpn=True):
+        ctx = self._built.get((server_side, alpn))
         if ctx is None:
             try:
                 policy = self._policy(server_side)
+                if not alpn:
+                    policy.alpn(_ArrayList())
                 ctx = _Context.server(policy) if server_side else _Context.client(policy)
             except _JTlsError, e:
                 raise _ssl_error(e)
-            self._built[server_side] = ctx
+            self._built[(server_side, alpn)] = ctx
         return ctx
 
     def _wrap_socket(self, sock, server_side, server_hostname=None, ssl_sock=None):
@@ -834,7 +844,10 @@ class _SSLObject(object):
         t = self._t
         if t is None:
             native = self._sslsock._n()
-            jctx = self._ctx._jcontext(self.server_side)
+            alpn = True
+            if self.server_side and (self._ctx._sni_callback is not None or self._ctx._alpn):
+                alpn = self._client_hello(native)
+            jctx = self._ctx._jcontext(self.server_side, alpn)
             try:
                 if self.server_side:
                     t = jctx.accept(native)
@@ -855,6 +868,44 @@ class _SSLObject(object):
                 raise _ssl_error(e, 'handshake')
             self._t = t
         return t
+
+    def _client_hello(self, native):
+        """Server side, before the session: runs the SNI callback with the name the client
+        asked for (it may switch the socket's context), and tells whether ALPN should be
+        offered: as OpenSSL, a server whose protocols share none with the client's goes on
+        without ALPN (rustls alone would refuse the handshake)."""
+        try:
+            hello = _TlsSocket.peekClientHello(native)
+        except _JSocketError, e:
+            raise _ssl_error(e, 'handshake')
+        name = None if hello[0] is None else str(hello[0])
+        callback = self._ctx._sni_callback
+        if callback is not None:
+            try:
+                result = callback(self._sslsock, name, self._ctx)
+            except Exception:
+                # As CPython: the exception is reported as unraisable; the client gets
+                # handshake_failure.
+                import traceback
+                traceback.print_exc()
+                self._refuse(native, ALERT_DESCRIPTION_HANDSHAKE_FAILURE)
+            if result is not None:
+                if not isinstance(result, (int, long)):
+                    sys.stderr.write('TypeError: servername callback must return None or an '
+                                     'integer, not %s\n' % type(result).__name__)
+                    self._refuse(native, ALERT_DESCRIPTION_INTERNAL_ERROR)
+                self._refuse(native, result)
+        offered = [str(p) for p in hello[1:]]
+        return not offered or not self._ctx._alpn or bool(set(offered) & set(self._ctx._alpn))
+
+    def _refuse(self, native, alert):
+        """Refuses the client with a fatal alert, then fails this side's handshake."""
+        try:
+            _TlsSocket.sendFatalAlert(native, alert & 0xff)
+        except _JSocketError:
+            pass
+        raise _lib_error('SSL', 'SSLV3_ALERT_HANDSHAKE_FAILURE' if alert == 40 else
+                         'TLSV1_ALERT_%d' % alert, 'callback failed (alert %d sent)' % alert)
 
     def do_handshake(self):
         t = self._tls()
