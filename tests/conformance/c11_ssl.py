@@ -420,3 +420,72 @@ case('match_hostname no cert', lambda: ssl.match_hostname({}, 'a'))
 case('match_hostname many', lambda: ssl.match_hostname({'subjectAltName': (('DNS', 'a.com'), ('DNS', 'b.com'))}, 'c.com'))
 case('Purpose.SERVER_AUTH', lambda: tuple(ssl.Purpose.SERVER_AUTH))
 case('get_protocol_name', lambda: ssl.get_protocol_name(ssl.PROTOCOL_TLSv1_2))
+
+
+# ---- SNI callback --------------------------------------------------------------------------------
+
+def sni(cb_kind, sni_name='localhost'):
+    """A server whose SNI callback records the name and then: switches to the context of the
+    'ipsan' certificate ('switch'), returns an alert ('alert'), raises ('raise'), returns a
+    wrong type ('wrong'). The client reports the certificate's subject or its error reason."""
+    first = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
+    first.load_cert_chain(path('server.pem'), path('server.key'))
+    other = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
+    other.load_cert_chain(path('wronghost.pem'), path('wronghost.key'))
+    calls = []
+
+    def callback(sslsock, name, ctx):
+        calls.append((name, ctx is first))
+        if cb_kind == 'switch' and name is not None:
+            sslsock.context = other
+        elif cb_kind == 'alert':
+            return ssl.ALERT_DESCRIPTION_ACCESS_DENIED
+        elif cb_kind == 'raise':
+            1 / 0
+        elif cb_kind == 'wrong':
+            return 'foo'
+    first.set_servername_callback(callback)
+    l = socket.socket()
+    l.bind(('127.0.0.1', 0))
+    l.listen(1)
+    server_result = []
+
+    def run():
+        c, _ = l.accept()
+        c.settimeout(10)
+        try:
+            s = first.wrap_socket(c, server_side=True)
+            s.sendall(s.recv(10))
+            s.close()
+            server_result.append('served')
+        except Exception as e:  # noqa: BLE001
+            server_result.append(type(e).__name__)
+            c.close()
+    t = threading.Thread(target=run)
+    t.daemon = True
+    t.start()
+    client = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
+    client.verify_mode = ssl.CERT_REQUIRED
+    client.load_verify_locations(path('ca.pem'))
+    stderr, sys.stderr = sys.stderr, open(os.devnull, 'w')
+    try:
+        s = client.wrap_socket(socket.create_connection(l.getsockname(), timeout=10),
+                               server_hostname=sni_name)
+        s.sendall(b'x')
+        s.recv(10)
+        out = s.getpeercert()['subject']
+        s.close()
+    except ssl.SSLError as e:
+        out = 'SSLError %s' % e.reason
+    finally:
+        t.join(10)
+        sys.stderr = stderr
+    l.close()
+    return calls, out, server_result
+
+
+case('SNI callback switches the context', lambda: sni('switch'))
+case('SNI callback without a name', lambda: sni('switch', None))
+case('SNI callback returns an alert', lambda: sni('alert'))
+case('SNI callback raises', lambda: sni('raise'))
+case('SNI callback returns a wrong type', lambda: sni('wrong'))
