@@ -1208,7 +1208,6 @@ class SSLSocket(socket):
         # From here on the SSLSocket owns the fd (see _Borrowed).
         self._ref = sock._ref
         sock._ref = _Borrowed(native)
-        self._sock = sock
         self.server_side = server_side
         self.server_hostname = server_hostname
         self.do_handshake_on_connect = do_handshake_on_connect
