@@ -20,7 +20,8 @@ process still leaves its record:
 Test ids are unittest ids without the leading "test." (test_socket.BasicTCPTest.testRecv); a class
 or module fixture error has unittest's pseudo id ("setUpClass (test_ftplib.TestIPv6Environment)").
 --skip FILE lists ids not to run (one a line): tests already recorded by an earlier attempt,
-hung tests, and excluded tests.
+hung tests, and excluded tests. A line "class: <class id>" (test_poplib.TestPOP3_SSLClass) skips
+the rest of that class; its tests are recorded as END <id> notrun.
 """
 
 import os
@@ -148,14 +149,19 @@ def make_result_class(unittest, watchdog):
     return RecordingResult
 
 
-def filtered(unittest, suite, skip):
+def filtered(unittest, suite, skip, skip_classes):
     """A copy of `suite` without the tests whose ids are in `skip` (nesting kept, so class and
-    module fixtures still run around the remaining tests)."""
+    module fixtures still run around the remaining tests). Tests of `skip_classes` are left out
+    and recorded as not run."""
     out = unittest.TestSuite()
     for t in suite:
         if isinstance(t, unittest.TestSuite):
-            out.addTest(filtered(unittest, t, skip))
-        elif short_id(t) not in skip:
+            out.addTest(filtered(unittest, t, skip, skip_classes))
+        elif short_id(t) in skip:
+            continue
+        elif short_id(t).rpartition('.')[0] in skip_classes:
+            event('END', short_id(t), 'notrun', '0', 'earlier tests of its class hung')
+        else:
             out.addTest(t)
     return out
 
@@ -195,10 +201,15 @@ def main():
         args = args[:-2]
     suite_name, events_path = args
     _events = open(events_path, 'a')
-    skip = set()
+    skip, skip_classes = set(), set()
     if skip_file:
         with open(skip_file) as f:
-            skip = set(l.strip() for l in f if l.strip())
+            for line in f:
+                line = line.strip()
+                if line.startswith('class: '):
+                    skip_classes.add(line[7:])
+                elif line:
+                    skip.add(line)
 
     sys.path.insert(0, HERE)
     try:
@@ -216,7 +227,7 @@ def main():
 
         def _run_suite(suite):
             result = result_class()
-            filtered(unittest, suite, skip).run(result)
+            filtered(unittest, suite, skip, skip_classes).run(result)
         support._run_suite = _run_suite
         module = __import__('test.' + suite_name, fromlist=['test_main'])
         module.test_main()
