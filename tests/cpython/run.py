@@ -6,9 +6,10 @@ Jython + the sockbridge plug-in, and compares them test by test.
 
 Each suite runs in its own process (suite_main.py). A test that runs longer than --test-timeout is
 recorded as a hang, the process is ended, and the suite is started again without the tests already
-recorded, so one hang costs one test, not the rest of the suite. After --class-hangs hangs in one
-test class, the rest of that class is recorded as not run (a hang in setUp repeats for every
-test; waiting for each would starve the other classes). A suite gets at most --suite-timeout
+recorded, so one hang costs one test, not the rest of the suite. After --class-hangs hangs in a
+row in one test class (no test of the class finishing in between), the rest of that class is
+recorded as not run: a hang in setUp repeats for every test, and waiting for each would starve
+the other classes. A suite gets at most --suite-timeout
 seconds over all its attempts.
 
 The figure that matters: of the tests CPython 2.7.18 passes here, how many pass on the plug-in.
@@ -116,6 +117,7 @@ def run_suite(impl, suite, args, excluded):
     events = os.path.join(work, 'events')
     skip_path = os.path.join(work, 'skip')
     outcomes, order, hangs, crashes, errors = {}, [], [], [], []
+    streak = {}  # test class -> hangs in a row
     skip = set(excluded) if impl == 'plugin' else set()
     start = time.time()
     attempts = 0
@@ -126,8 +128,7 @@ def run_suite(impl, suite, args, excluded):
     with open(log_path, 'w') as log:
         while time.time() - start < suite_timeout:
             attempts += 1
-            classes = [c for c in set(h.rpartition('.')[0] for h in hangs)
-                       if sum(1 for h in hangs if h.rpartition('.')[0] == c) >= args.class_hangs]
+            classes = [c for c, n in streak.items() if n >= args.class_hangs]
             with open(skip_path, 'w') as f:
                 f.write(''.join(t + '\n' for t in sorted(skip)))
                 f.write(''.join('class: %s\n' % c for c in sorted(classes)))
@@ -152,6 +153,7 @@ def run_suite(impl, suite, args, excluded):
                     order.append(tid)
                 outcomes[tid] = got[tid]
                 skip.add(tid)
+                streak[tid.rpartition('.')[0]] = 0
             errors.extend(got_errors)
             if done:
                 finished = True
@@ -166,6 +168,8 @@ def run_suite(impl, suite, args, excluded):
                 break
             if got_hangs or time.time() - start >= suite_timeout:
                 hangs.append(hung)
+                cls = hung.rpartition('.')[0]
+                streak[cls] = streak.get(cls, 0) + 1
                 outcomes[hung] = ['hang', 'no result after %ds' % args.test_timeout,
                                   args.test_timeout]
             else:
@@ -261,7 +265,7 @@ def main():
     # CPython's slowest passing test here takes 3.5 s; a few tests start a child interpreter
     # (a JVM: 10 s and more on a loaded machine). A plug-in test past 30 s is hung.
     ap.add_argument('--test-timeout', type=float, default=30)
-    ap.add_argument('--suite-timeout', type=float, default=300)
+    ap.add_argument('--suite-timeout', type=float, default=360)
     ap.add_argument('--class-hangs', type=int, default=2)
     args = ap.parse_args()
     suites = args.suites or SUITES
