@@ -2,7 +2,9 @@
 """Runs CPython 2.7.18's own socket-related test suites on CPython 2.7.18 (the reference) and on
 Jython + the sockbridge plug-in, and compares them test by test.
 
-    python3 tests/cpython/run.py [-j N] [--only cpython|plugin] [--test-timeout S] [suite ...]
+    python3 tests/cpython/run.py [-j N] [--only cpython|plugin] [--test-timeout S] [-k SUBSTR]
+                                 [suite ...]
+    e.g. python3 tests/cpython/run.py --only plugin -k test_echo -k SSLErrorTests test_ssl
 
 Each suite runs in its own process (suite_main.py). A test that runs longer than --test-timeout is
 recorded as a hang, the process is ended, and the suite is started again without the tests already
@@ -20,7 +22,8 @@ counted apart. Writes:
     build/cpython-suites/<impl>/<suite>.log  the suite's output, tracebacks, watchdog stack dumps
     build/cpython-suites-results.txt         "N passed, N failed" for gradle's test summary:
         passed = tests passing on both; failed = tests CPython passes and the plug-in does not,
-        plus one per hang and one per suite that could not run.
+        plus one per hang and one per suite whose reference run did not finish.
+With -k the same files are written, covering only the selected tests.
 """
 
 import argparse
@@ -138,6 +141,8 @@ def run_suite(impl, suite, args, excluded):
             log.flush()
             cmd = IMPLS[impl] + [CHILD, suite, events, '--skip', skip_path,
                                  '--test-timeout', str(args.test_timeout)]
+            if args.k:
+                cmd += ['--match', ','.join(args.k)]
             env = dict(os.environ, SOCKBRIDGE_EXECUTABLE=IMPLS['plugin'][0])
             proc = subprocess.Popen(cmd, cwd=work, stdout=log, stderr=subprocess.STDOUT, env=env,
                                     stdin=subprocess.DEVNULL, start_new_session=True)
@@ -202,7 +207,7 @@ def load(impl, suite):
         return json.load(f)
 
 
-def compare(suites, excluded):
+def compare(suites, excluded, match):
     rows, lines = [], []
     tot = dict(ref=0, ok=0, excl=0, cpy=0, hangs=0, broken=0, extra=0, secs=0)
     head = '%-22s %15s %9s %7s %6s %8s %6s %6s %6s' % (
@@ -215,7 +220,8 @@ def compare(suites, excluded):
             lines.append('%-22s  (not run)' % suite)
             tot['broken'] += 1
             continue
-        ref_pass = [t for t, v in ref['tests'].items() if v['outcome'] in PASS]
+        ref_pass = [t for t, v in ref['tests'].items() if v['outcome'] in PASS
+                    and (not match or any(m in t for m in match))]
         excl = [t for t in ref_pass if t in excluded]
         cpy = [t for t in ref_pass if t not in excluded and
                plug['tests'].get(t, {}).get('detail') == CPYTHON_ONLY]
@@ -267,6 +273,9 @@ def main():
     ap.add_argument('--test-timeout', type=float, default=30)
     ap.add_argument('--suite-timeout', type=float, default=360)
     ap.add_argument('--class-hangs', type=int, default=2)
+    ap.add_argument('-k', action='append', default=[], metavar='SUBSTR',
+                    help='run only tests whose id contains SUBSTR (repeatable); '
+                    'the comparison then covers only those tests')
     args = ap.parse_args()
     suites = args.suites or SUITES
     unknown = [s for s in suites if s not in SUITES]
@@ -299,7 +308,7 @@ def main():
         t.join()
     elapsed = time.time() - start
     all_suites = args.suites or SUITES
-    lines, failing, passed, failed = compare(all_suites, excluded)
+    lines, failing, passed, failed = compare(all_suites, excluded, args.k)
     times = []
     for impl in ('cpython', 'plugin'):
         total = sum((load(impl, s) or {}).get('seconds', 0) for s in all_suites)
