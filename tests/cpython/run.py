@@ -42,6 +42,8 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 BUILD = os.path.join(ROOT, 'build')
 OUT = os.path.join(BUILD, 'cpython-suites')
 CHILD = os.path.join(HERE, 'suite_main.py')
+CPYTHON_TEST_DIR = os.environ.get(
+    'CPYTHON_TEST_DIR', os.path.expanduser('~/.pyenv/versions/2.7.18/lib/python2.7/test'))
 
 SUITES = ['test_socket', 'test_select', 'test_poll', 'test_epoll', 'test_asyncore',
           'test_asynchat', 'test_socketserver', 'test_httplib', 'test_urllib2_localnet',
@@ -289,6 +291,18 @@ def main():
     results_file = os.path.join(BUILD, 'cpython-suites-results.txt')
     if os.path.exists(results_file):
         os.unlink(results_file)
+    try:
+        version = subprocess.run(IMPLS['cpython'] + ['-c', 'import sys; print(sys.version[:6])'],
+                                 capture_output=True, text=True, timeout=60).stdout.strip()
+    except OSError:
+        version = ''
+    if version != '2.7.18' or not os.path.isdir(CPYTHON_TEST_DIR):
+        print('cpython suites: need CPython 2.7.18 (PYENV_VERSION=2.7.18 python2 gave %r) and its '
+              'test directory %s (pyenv install 2.7.18)' % (version, CPYTHON_TEST_DIR))
+        os.makedirs(BUILD, exist_ok=True)
+        with open(results_file, 'w') as f:
+            f.write('0 passed, 1 failed\n')
+        return 1
     start = time.time()
     lock = threading.Lock()
 
