@@ -102,15 +102,32 @@ def parse_events(path):
 
 
 def kill_group(proc):
+    """Ends a suite process that is still running, with its process group."""
     for sig in (signal.SIGTERM, signal.SIGKILL):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
+        if proc.poll() is not None:
             return
+        # The child is alive and unreaped, so its pid (= its group id) is still ours.
+        os.killpg(proc.pid, sig)
         try:
             proc.wait(timeout=5)
             return
         except subprocess.TimeoutExpired:
+            pass
+
+
+def kill_leftovers(token):
+    """Kills what a finished suite left running (servers, subprocesses). They are found by the
+    SOCKBRIDGE_SUITE_TOKEN value they inherited, never by name or by a possibly reused pid."""
+    needle = ('SOCKBRIDGE_SUITE_TOKEN=%s' % token).encode()
+    for pid in os.listdir('/proc'):
+        if not pid.isdigit():
+            continue
+        try:
+            with open('/proc/%s/environ' % pid, 'rb') as f:
+                if needle not in f.read().split(b'\0'):
+                    continue
+            os.kill(int(pid), signal.SIGKILL)
+        except OSError:
             pass
 
 
@@ -145,7 +162,9 @@ def run_suite(impl, suite, args, excluded):
                                  '--test-timeout', str(args.test_timeout)]
             if args.k:
                 cmd += ['--match', ','.join(args.k)]
-            env = dict(os.environ, SOCKBRIDGE_EXECUTABLE=IMPLS['plugin'][0])
+            token = '%s-%s-%d-%d' % (impl, suite, os.getpid(), attempts)
+            env = dict(os.environ, SOCKBRIDGE_EXECUTABLE=IMPLS['plugin'][0],
+                       SOCKBRIDGE_SUITE_TOKEN=token)
             proc = subprocess.Popen(cmd, cwd=work, stdout=log, stderr=subprocess.STDOUT, env=env,
                                     stdin=subprocess.DEVNULL, start_new_session=True)
             budget = suite_timeout - (time.time() - start)
@@ -153,7 +172,7 @@ def run_suite(impl, suite, args, excluded):
                 proc.wait(timeout=max(budget, 1) + 30)
             except subprocess.TimeoutExpired:
                 kill_group(proc)
-            kill_group(proc)  # helpers the suite left running (servers, subprocesses)
+            kill_leftovers(token)
             got, got_order, started, got_hangs, done, got_errors = parse_events(events)
             for tid in got_order:
                 if tid not in outcomes:
