@@ -340,3 +340,20 @@ pub extern "system" fn Java_org_sockbridge_TlsPolicy_nSupportedCiphers<'l>(
             .unwrap_or(std::ptr::null_mut())
     })
 }
+
+/// OpenSSL's rule for a client with no trusted CA (see `TlsPolicy::empty_trust_rejects`).
+#[no_mangle]
+pub extern "system" fn Java_org_sockbridge_TlsPolicy_nSetEmptyTrustRejects<'l>(
+    mut env: JNIEnv<'l>,
+    _: JClass<'l>,
+    h: jlong,
+    on: jboolean,
+) -> jint {
+    guard(&mut env, -1, |env| {
+        let r = with_policy(h, |p| {
+            p.empty_trust_rejects = on != 0;
+            Ok(())
+        });
+        unit(env, r)
+    })
+}

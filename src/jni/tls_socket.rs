@@ -234,7 +234,8 @@ fn escape(s: &str) -> String {
 
 /// A DER certificate decoded as records, one per line, fields separated by tabs:
 /// `version`, `serialNumber`, `notBefore`, `notAfter` (`name\tvalue`); `subject`/`issuer`
-/// (`kind\trdn index\tattribute\tvalue`); `san` (`san\ttype\tvalue`).
+/// (`kind\trdn index\tattribute\tvalue`); `san` (`san\ttype\tvalue`); `uri`
+/// (`uri\tOCSP|caIssuers|crlDistributionPoints\tvalue`).
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_TlsSocket_nDecodeCertificate<'l>(
     mut env: JNIEnv<'l>,
@@ -269,7 +270,53 @@ pub extern "system" fn Java_org_sockbridge_TlsSocket_nDecodeCertificate<'l>(
         for (t, v) in &info.subject_alt_names {
             out += &format!("san\t{}\t{}\n", escape(t), escape(v));
         }
+        for (t, v) in &info.uris {
+            out += &format!("uri\t{}\t{}\n", t, escape(v));
+        }
         env.new_string(out)
             .map_err(|_| Error::invalid("cannot allocate result"))
+    })
+}
+
+/// Server side, before the session: the client's ClientHello as `[sni, alpn...]`, where `sni`
+/// is `"\0"` when the client sent none (see `core::tls::hello`).
+#[no_mangle]
+pub extern "system" fn Java_org_sockbridge_TlsSocket_nPeekClientHello<'l>(
+    mut env: JNIEnv<'l>,
+    _: JClass<'l>,
+    socket: jlong,
+) -> jobjectArray {
+    object(&mut env, |env| {
+        let sock = SOCKETS.get(socket)?;
+        let hello = crate::core::tls::hello::peek_client_hello(&sock)?;
+        let mut items = vec![hello.server_name.unwrap_or_else(|| "\0".to_string())];
+        items.extend(
+            hello
+                .alpn
+                .iter()
+                .map(|p| String::from_utf8_lossy(p).into_owned()),
+        );
+        string_array(env, &items)
+    })
+}
+
+/// Server side, before the session: sends one fatal alert (see `core::tls::hello`).
+#[no_mangle]
+pub extern "system" fn Java_org_sockbridge_TlsSocket_nSendFatalAlert<'l>(
+    mut env: JNIEnv<'l>,
+    _: JClass<'l>,
+    socket: jlong,
+    description: jint,
+) -> jint {
+    guard(&mut env, -1, |env| {
+        let r = SOCKETS.get(socket).and_then(|sock| {
+            let d = u8::try_from(description)
+                .map_err(|_| Error::invalid("an alert description is 0..255"))?;
+            crate::core::tls::hello::send_fatal_alert(&sock, d)
+        });
+        match r {
+            Ok(()) => 0,
+            Err(e) => code(env, e),
+        }
     })
 }

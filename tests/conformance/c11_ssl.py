@@ -1,7 +1,9 @@
 """ssl: the certificate matrix, getpeercert()'s dict, session facts, context rules and helpers,
 run against each interpreter's own ssl server on loopback (OpenSSL on CPython, rustls here)."""
+import errno
 import os
 import select
+import sys
 import socket
 import ssl
 import threading
@@ -231,3 +233,259 @@ def client_cert(with_cert):
 
 case('server requires client cert, client has one', lambda: client_cert(True))
 case('server requires client cert, client has none', lambda: client_cert(False))
+
+
+# ---- fd ownership: without reference counting, the SSLSocket must own the fd ----------------
+
+def eof_server(script):
+    """A TLS server that runs script(sslsock) and then reports whether it sees the client's
+    end (EOF) within 5 s."""
+    ctx = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
+    ctx.load_cert_chain(path('server.pem'), path('server.key'))
+    l = socket.socket()
+    l.bind(('127.0.0.1', 0))
+    l.listen(1)
+    result = []
+
+    def run():
+        c, _ = l.accept()
+        c.settimeout(5)
+        try:
+            s = ctx.wrap_socket(c, server_side=True)
+            s = script(s)
+            while True:
+                if not s.recv(100):
+                    break
+            result.append('eof')
+        except ssl.SSLError as e:
+            # OpenSSL 3 (under CPython 2.7.18 here) reports a close without close_notify as
+            # an SSLError (UNEXPECTED_EOF_WHILE_READING) that suppress_ragged_eofs does not
+            # cover; 2.7's documented behaviour, and the plug-in's, is ''. Both mean: the
+            # client's end arrived. (Normalized here; listed in the report.)
+            if 'unexpected eof' in str(e).lower() or isinstance(e, ssl.SSLEOFError):
+                result.append('eof')
+            else:
+                result.append(type(e).__name__)
+        except Exception as e:  # noqa: BLE001 (the failure is the result)
+            result.append(type(e).__name__)
+        c.close()
+    t = threading.Thread(target=run)
+    t.daemon = True
+    t.start()
+    return l, t, result
+
+
+def https_close():
+    try:
+        import httplib
+    except ImportError:
+        import http.client as httplib
+
+    def reply(s):
+        s.recv(1000)
+        s.sendall(b'HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nhi')
+        return s
+    l, t, result = eof_server(reply)
+    conn = httplib.HTTPSConnection('127.0.0.1', l.getsockname()[1], timeout=10,
+                                   context=unverified())
+    conn.request('GET', '/')
+    body = conn.getresponse().read()
+    conn.close()
+    t.join(10)
+    l.close()
+    return body, result
+
+
+case('HTTPSConnection.close() ends the connection', https_close)
+
+
+def unwrap_then_close(close_plain):
+    """ftplib's pattern: unwrap() (close_notify both ways), then close the SSLSocket itself
+    (close_plain False) or the socket unwrap() returned (True); clear text works in between."""
+    def server_side(s):
+        s.recv(100)
+        s.sendall(b'secret')
+        plain = s.unwrap()
+        plain.sendall(b'clear')
+        return plain
+    l, t, result = eof_server(server_side)
+    s = unverified().wrap_socket(socket.create_connection(l.getsockname(), timeout=10))
+    s.sendall(b'go')
+    got = [s.recv(10)]
+    plain = s.unwrap()
+    got.append(plain.recv(10))
+    if close_plain:
+        plain.close()
+    else:
+        del plain  # as ftplib, which drops what unwrap() returns
+        s.close()
+    t.join(10)
+    l.close()
+    return got, result
+
+
+case('unwrap() then close the SSLSocket', lambda: unwrap_then_close(False))
+case('unwrap() then close the unwrapped socket', lambda: unwrap_then_close(True))
+
+
+def wrap_then_close_plain_first():
+    """Closing the plain socket object after wrapping leaves the SSLSocket working."""
+    def echo(s):
+        s.sendall(s.recv(100))
+        return s
+    l, t, result = eof_server(echo)
+    raw = socket.create_connection(l.getsockname(), timeout=10)
+    s = unverified().wrap_socket(raw)
+    raw.close()
+    s.sendall(b'still here')
+    got = s.recv(100)
+    s.close()
+    t.join(10)
+    l.close()
+    return got, result
+
+
+case('plain socket closed after wrapping', wrap_then_close_plain_first)
+
+
+# ---- non-blocking client: connect_ex, handshake, send ----------------------------------------
+
+def nonblocking_connect_ex():
+    def echo(s):
+        s.sendall(s.recv(100))
+        return s
+    l, t, result = eof_server(echo)
+    s = verified().wrap_socket(socket.socket(), server_hostname='localhost',
+                               do_handshake_on_connect=False)
+    s.setblocking(False)
+    rc = s.connect_ex(l.getsockname())
+    select.select([], [s], [], 5)
+    try:
+        s.getpeercert()
+        before = 'no error'
+    except ValueError as e:
+        before = 'ValueError %s' % e
+    for _ in range(200):
+        try:
+            s.do_handshake()
+            break
+        except ssl.SSLWantReadError:
+            select.select([s], [], [], 5)
+        except ssl.SSLWantWriteError:
+            select.select([], [s], [], 5)
+    sent = s.send(b'nb')
+    got = b''
+    for _ in range(200):
+        try:
+            got = s.recv(10)
+            break
+        except ssl.SSLWantReadError:
+            select.select([s], [], [], 5)
+    s.setblocking(True)
+    total = s.sendall(b'x')
+    s.close()
+    t.join(10)
+    l.close()
+    return errno.errorcode.get(rc, rc), before, sent, got, total, result
+
+
+case('non-blocking connect_ex then handshake', nonblocking_connect_ex)
+
+
+# ---- 2.7 API details ---------------------------------------------------------------------------
+
+case('RAND_status', lambda: bool(ssl.RAND_status()))
+case('RAND_add', lambda: ssl.RAND_add(b'seed', 1.0))
+case('get_default_verify_paths fields', lambda: ssl.get_default_verify_paths()._fields)
+case('get_default_verify_paths env names', lambda: (ssl.get_default_verify_paths().openssl_cafile_env, ssl.get_default_verify_paths().openssl_capath_env))
+case('verify_flags default', lambda: ssl.SSLContext(ssl.PROTOCOL_SSLv23).verify_flags)
+
+
+def set_flags():
+    c = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
+    c.verify_flags = ssl.VERIFY_X509_STRICT
+    return c.verify_flags
+
+
+case('verify_flags set', set_flags)
+case('set_ecdh_curve prime256v1', lambda: ssl.SSLContext(ssl.PROTOCOL_SSLv23).set_ecdh_curve('prime256v1'))
+case('set_ecdh_curve unknown', lambda: ssl.SSLContext(ssl.PROTOCOL_SSLv23).set_ecdh_curve('foo'))
+case('set_ecdh_curve not a str', kind(lambda: ssl.SSLContext(ssl.PROTOCOL_SSLv23).set_ecdh_curve(1)))
+case('load_dh_params missing', lambda: ssl.SSLContext(ssl.PROTOCOL_SSLv23).load_dh_params(path('nope.pem')))
+case('load_dh_params not DH', kind(lambda: ssl.SSLContext(ssl.PROTOCOL_SSLv23).load_dh_params(path('server.pem'))))
+case('set_servername_callback None', lambda: ssl.SSLContext(ssl.PROTOCOL_SSLv23).set_servername_callback(None))
+case('set_servername_callback not callable', lambda: ssl.SSLContext(ssl.PROTOCOL_SSLv23).set_servername_callback(3))
+case('SSL_ERROR constants', lambda: (ssl.SSL_ERROR_SSL, ssl.SSL_ERROR_WANT_READ, ssl.SSL_ERROR_WANT_WRITE, ssl.SSL_ERROR_ZERO_RETURN, ssl.SSL_ERROR_EOF))
+case('match_hostname no cert', lambda: ssl.match_hostname({}, 'a'))
+case('match_hostname many', lambda: ssl.match_hostname({'subjectAltName': (('DNS', 'a.com'), ('DNS', 'b.com'))}, 'c.com'))
+case('Purpose.SERVER_AUTH', lambda: tuple(ssl.Purpose.SERVER_AUTH))
+case('get_protocol_name', lambda: ssl.get_protocol_name(ssl.PROTOCOL_TLSv1_2))
+
+
+# ---- SNI callback --------------------------------------------------------------------------------
+
+def sni(cb_kind, sni_name='localhost'):
+    """A server whose SNI callback records the name and then: switches to the context of the
+    'ipsan' certificate ('switch'), returns an alert ('alert'), raises ('raise'), returns a
+    wrong type ('wrong'). The client reports the certificate's subject or its error reason."""
+    first = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
+    first.load_cert_chain(path('server.pem'), path('server.key'))
+    other = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
+    other.load_cert_chain(path('wronghost.pem'), path('wronghost.key'))
+    calls = []
+
+    def callback(sslsock, name, ctx):
+        calls.append((name, ctx is first))
+        if cb_kind == 'switch' and name is not None:
+            sslsock.context = other
+        elif cb_kind == 'alert':
+            return ssl.ALERT_DESCRIPTION_ACCESS_DENIED
+        elif cb_kind == 'raise':
+            1 / 0
+        elif cb_kind == 'wrong':
+            return 'foo'
+    first.set_servername_callback(callback)
+    l = socket.socket()
+    l.bind(('127.0.0.1', 0))
+    l.listen(1)
+    server_result = []
+
+    def run():
+        c, _ = l.accept()
+        c.settimeout(10)
+        try:
+            s = first.wrap_socket(c, server_side=True)
+            s.sendall(s.recv(10))
+            s.close()
+            server_result.append('served')
+        except Exception as e:  # noqa: BLE001
+            server_result.append(type(e).__name__)
+            c.close()
+    t = threading.Thread(target=run)
+    t.daemon = True
+    t.start()
+    client = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
+    client.verify_mode = ssl.CERT_REQUIRED
+    client.load_verify_locations(path('ca.pem'))
+    stderr, sys.stderr = sys.stderr, open(os.devnull, 'w')
+    try:
+        s = client.wrap_socket(socket.create_connection(l.getsockname(), timeout=10),
+                               server_hostname=sni_name)
+        s.sendall(b'x')
+        s.recv(10)
+        out = s.getpeercert()['subject']
+        s.close()
+    except ssl.SSLError as e:
+        out = 'SSLError %s' % e.reason
+    finally:
+        t.join(10)
+        sys.stderr = stderr
+    l.close()
+    return calls, out, server_result
+
+
+case('SNI callback switches the context', lambda: sni('switch'))
+case('SNI callback without a name', lambda: sni('switch', None))
+case('SNI callback returns an alert', lambda: sni('alert'))
+case('SNI callback raises', lambda: sni('raise'))
+case('SNI callback returns a wrong type', lambda: sni('wrong'))

@@ -31,3 +31,11 @@ if not hasattr(thread, '_count'):
     def _count():
         return max(len(sys._current_frames()) - 1, 0)
     thread._count = staticmethod(_count)
+
+
+# sys.executable: Jython reports Debian's /usr/share/jython/bin/jython, which starts a Jython
+# without the plug-in. Tests that start a child interpreter (support/script_helper.py, e.g.
+# test_ssl's test__https_verify_envvar) must get the interpreter under test: run.py passes the
+# launcher (bin/sockbridge-jython) in SOCKBRIDGE_EXECUTABLE.
+if os.environ.get('SOCKBRIDGE_EXECUTABLE'):
+    sys.executable = os.environ['SOCKBRIDGE_EXECUTABLE']

@@ -2,7 +2,7 @@
 each test's outcome. Runs on CPython 2.7.18 (the reference) and on Jython + the sockbridge plug-in;
 started by run.py, one process per suite.
 
-    suite_main.py SUITE EVENTS_FILE [--skip FILE] [--test-timeout SECONDS]
+    suite_main.py SUITE EVENTS_FILE [--skip FILE] [--test-timeout SECONDS] [--match SUBSTRINGS]
 
 The suite is imported from CPython 2.7.18's test directory (the `test` package; on Jython that
 package is pointed at CPython's directory, Jython's own standard library serves everything else),
@@ -20,7 +20,9 @@ process still leaves its record:
 Test ids are unittest ids without the leading "test." (test_socket.BasicTCPTest.testRecv); a class
 or module fixture error has unittest's pseudo id ("setUpClass (test_ftplib.TestIPv6Environment)").
 --skip FILE lists ids not to run (one a line): tests already recorded by an earlier attempt,
-hung tests, and excluded tests.
+hung tests, and excluded tests. A line "class: <class id>" (test_poplib.TestPOP3_SSLClass) skips
+the rest of that class; its tests are recorded as END <id> notrun. --match a,b runs only the
+tests whose id contains one of the comma-separated substrings.
 """
 
 import os
@@ -34,6 +36,7 @@ CPYTHON_TEST_DIR = os.environ.get(
     'CPYTHON_TEST_DIR', os.path.expanduser('~/.pyenv/versions/2.7.18/lib/python2.7/test'))
 IS_JYTHON = sys.platform.startswith('java')
 LOOPBACK_RESOURCES = {'test_socketserver': ['network']}
+MATCH = []
 
 _lock = threading.Lock()
 _events = None
@@ -148,14 +151,19 @@ def make_result_class(unittest, watchdog):
     return RecordingResult
 
 
-def filtered(unittest, suite, skip):
+def filtered(unittest, suite, skip, skip_classes):
     """A copy of `suite` without the tests whose ids are in `skip` (nesting kept, so class and
-    module fixtures still run around the remaining tests)."""
+    module fixtures still run around the remaining tests). Tests of `skip_classes` are left out
+    and recorded as not run."""
     out = unittest.TestSuite()
     for t in suite:
         if isinstance(t, unittest.TestSuite):
-            out.addTest(filtered(unittest, t, skip))
-        elif short_id(t) not in skip:
+            out.addTest(filtered(unittest, t, skip, skip_classes))
+        elif short_id(t) in skip or (MATCH and not any(m in short_id(t) for m in MATCH)):
+            continue
+        elif short_id(t).rpartition('.')[0] in skip_classes:
+            event('END', short_id(t), 'notrun', '0', 'earlier tests of its class hung')
+        else:
             out.addTest(t)
     return out
 
@@ -190,15 +198,22 @@ def main():
             skip_file = args[-1]
         elif args[-2] == '--test-timeout':
             limit = float(args[-1])
+        elif args[-2] == '--match':
+            MATCH.extend(m for m in args[-1].split(',') if m)
         else:
             break
         args = args[:-2]
     suite_name, events_path = args
     _events = open(events_path, 'a')
-    skip = set()
+    skip, skip_classes = set(), set()
     if skip_file:
         with open(skip_file) as f:
-            skip = set(l.strip() for l in f if l.strip())
+            for line in f:
+                line = line.strip()
+                if line.startswith('class: '):
+                    skip_classes.add(line[7:])
+                elif line:
+                    skip.add(line)
 
     sys.path.insert(0, HERE)
     try:
@@ -216,7 +231,7 @@ def main():
 
         def _run_suite(suite):
             result = result_class()
-            filtered(unittest, suite, skip).run(result)
+            filtered(unittest, suite, skip, skip_classes).run(result)
         support._run_suite = _run_suite
         module = __import__('test.' + suite_name, fromlist=['test_main'])
         module.test_main()

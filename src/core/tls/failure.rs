@@ -95,9 +95,62 @@ impl TlsFailure {
             rustls::Error::NoCertificatesPresented => {
                 TlsFailure::new(TlsReason::Protocol, "peer did not return a certificate")
             }
+            // OpenSSL's text, which callers (and CPython's tests) look for.
+            rustls::Error::PeerIncompatible(rustls::PeerIncompatible::NoCipherSuitesInCommon) => {
+                TlsFailure::new(TlsReason::Protocol, "no shared cipher")
+            }
+            rustls::Error::AlertReceived(alert) => {
+                TlsFailure::new(TlsReason::Protocol, openssl_alert_text(*alert))
+            }
             other => TlsFailure::new(TlsReason::Protocol, other.to_string()),
         }
     }
+}
+
+/// OpenSSL's text for a received alert ("sslv3 alert handshake failure", "tlsv1 alert access
+/// denied", ...); CPython shows its upper-cased form as the error's reason.
+fn openssl_alert_text(alert: rustls::AlertDescription) -> String {
+    use rustls::AlertDescription as A;
+    let (family, name) = match alert {
+        A::CloseNotify => ("sslv3", "close notify"),
+        A::UnexpectedMessage => ("sslv3", "unexpected message"),
+        A::BadRecordMac => ("sslv3", "bad record mac"),
+        A::DecompressionFailure => ("sslv3", "decompression failure"),
+        A::HandshakeFailure => ("sslv3", "handshake failure"),
+        A::NoCertificate => ("sslv3", "no certificate"),
+        A::BadCertificate => ("sslv3", "bad certificate"),
+        A::UnsupportedCertificate => ("sslv3", "unsupported certificate"),
+        A::CertificateRevoked => ("sslv3", "certificate revoked"),
+        A::CertificateExpired => ("sslv3", "certificate expired"),
+        A::CertificateUnknown => ("sslv3", "certificate unknown"),
+        A::IllegalParameter => ("sslv3", "illegal parameter"),
+        A::DecryptionFailed => ("tlsv1", "decryption failed"),
+        A::RecordOverflow => ("tlsv1", "record overflow"),
+        A::UnknownCA => ("tlsv1", "unknown ca"),
+        A::AccessDenied => ("tlsv1", "access denied"),
+        A::DecodeError => ("tlsv1", "decode error"),
+        A::DecryptError => ("tlsv1", "decrypt error"),
+        A::ExportRestriction => ("tlsv1", "export restriction"),
+        A::ProtocolVersion => ("tlsv1", "protocol version"),
+        A::InsufficientSecurity => ("tlsv1", "insufficient security"),
+        A::InternalError => ("tlsv1", "internal error"),
+        A::InappropriateFallback => ("tlsv1", "inappropriate fallback"),
+        A::UserCanceled => ("tlsv1", "user cancelled"),
+        A::NoRenegotiation => ("tlsv1", "no renegotiation"),
+        A::UnsupportedExtension => ("tlsv1", "unsupported extension"),
+        A::CertificateUnobtainable => ("tlsv1", "certificate unobtainable"),
+        A::UnrecognisedName => ("tlsv1", "unrecognized name"),
+        A::BadCertificateStatusResponse => ("tlsv1", "bad certificate status response"),
+        A::BadCertificateHashValue => ("tlsv1", "bad certificate hash value"),
+        A::UnknownPSKIdentity => ("tlsv1", "unknown psk identity"),
+        A::CertificateRequired => ("tlsv13", "alert certificate required"),
+        A::NoApplicationProtocol => ("tlsv1", "no application protocol"),
+        other => return format!("tlsv1 alert {}", u8::from(other)),
+    };
+    if family == "tlsv13" {
+        return format!("tlsv13 {name}");
+    }
+    format!("{family} alert {name}")
 }
 
 impl fmt::Display for TlsFailure {

@@ -4,6 +4,7 @@
 //! ([`peer_cert`]).
 
 pub mod failure;
+pub mod hello;
 pub mod peer_cert;
 pub mod policy;
 pub mod stream;

@@ -2,7 +2,7 @@
 //! sequences with OpenSSL's long attribute names, version, serial number in hex, validity in
 //! OpenSSL's text form, and subjectAltName entries.
 
-use x509_parser::extensions::GeneralName;
+use x509_parser::extensions::{DistributionPointName, GeneralName, ParsedExtension};
 use x509_parser::prelude::{FromDer, X509Certificate, X509Name};
 
 use super::failure::{TlsFailure, TlsReason};
@@ -24,6 +24,9 @@ pub struct CertInfo {
     pub not_after: String,
     /// subjectAltName entries: (`"DNS"` | `"IP Address"` | `"email"` | `"URI"`, value).
     pub subject_alt_names: Vec<(String, String)>,
+    /// URIs from authorityInfoAccess and cRLDistributionPoints, keyed as CPython's
+    /// `getpeercert()` does: (`"OCSP"` | `"caIssuers"` | `"crlDistributionPoints"`, URI).
+    pub uris: Vec<(&'static str, String)>,
 }
 
 /// OpenSSL's long name for an attribute OID (dotted form when unknown).
@@ -132,7 +135,38 @@ pub fn decode(der: &[u8]) -> Result<CertInfo, TlsFailure> {
             }
         }
     }
+    let mut uris = Vec::new();
+    for ext in cert.extensions() {
+        match ext.parsed_extension() {
+            ParsedExtension::AuthorityInfoAccess(aia) => {
+                for d in &aia.accessdescs {
+                    let kind = match d.access_method.to_id_string().as_str() {
+                        "1.3.6.1.5.5.7.48.1" => "OCSP",
+                        "1.3.6.1.5.5.7.48.2" => "caIssuers",
+                        _ => continue,
+                    };
+                    if let GeneralName::URI(u) = &d.access_location {
+                        uris.push((kind, u.to_string()));
+                    }
+                }
+            }
+            ParsedExtension::CRLDistributionPoints(cdp) => {
+                for point in &cdp.points {
+                    if let Some(DistributionPointName::FullName(names)) = &point.distribution_point
+                    {
+                        for n in names {
+                            if let GeneralName::URI(u) = n {
+                                uris.push(("crlDistributionPoints", u.to_string()));
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
     Ok(CertInfo {
+        uris,
         subject: rdns(cert.subject()),
         issuer: rdns(cert.issuer()),
         version: cert.version().0 + 1,

@@ -76,6 +76,10 @@ pub struct TlsPolicy {
     pub pins: Vec<Pin>,
     /// With pins: a pinned certificate is accepted without chain validation.
     pub pins_replace_chain: bool,
+    /// OpenSSL's rule for a client with no trusted CA: the configuration is accepted and every
+    /// server certificate then fails verification (unknown issuer) at the handshake. Off by
+    /// default (an empty trust store is refused when the configuration is built).
+    pub empty_trust_rejects: bool,
     /// ALPN protocols, in preference order.
     pub alpn: Vec<Vec<u8>>,
     /// Lowest protocol version allowed (0x0303 = TLS 1.2, 0x0304 = TLS 1.3); 0 = no limit.
@@ -114,6 +118,7 @@ impl TlsPolicy {
             identity: None,
             pins: Vec::new(),
             pins_replace_chain: false,
+            empty_trust_rejects: false,
             alpn: Vec::new(),
             min_version: 0,
             max_version: 0,
@@ -241,29 +246,35 @@ impl TlsPolicy {
     /// The rustls client configuration for this policy.
     pub fn client_config(&self) -> Result<Arc<ClientConfig>, TlsFailure> {
         let provider = self.provider()?;
+        let mut no_trust = false;
         let chain_verifier = if self.verify == VerifyMode::None
             || (self.pins_replace_chain && !self.pins.is_empty())
         {
             None
         } else {
             let roots = self.root_store()?;
-            if roots.is_empty() {
+            if roots.is_empty() && self.empty_trust_rejects {
+                no_trust = true;
+                None
+            } else if roots.is_empty() {
                 return Err(bad_config(
                     "no trusted CA certificates: load some (or verify nothing, on purpose)",
                 ));
+            } else {
+                Some(
+                    WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+                        .build()
+                        .map_err(|e| bad_config(e.to_string()))?,
+                )
             }
-            Some(
-                WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
-                    .build()
-                    .map_err(|e| bad_config(e.to_string()))?,
-            )
         };
         let verifier = PolicyVerifier::new(
             chain_verifier,
             self.check_hostname,
             self.pins.clone(),
             provider.clone(),
-        );
+        )
+        .rejecting_all(no_trust);
         let builder = ClientConfig::builder_with_provider(provider)
             .with_protocol_versions(&self.versions()?)
             .map_err(|e| bad_config(e.to_string()))?

@@ -77,6 +77,7 @@ pub struct PolicyVerifier {
     check_hostname: bool,
     pins: Vec<Pin>,
     provider: Arc<CryptoProvider>,
+    reject_all: bool,
 }
 
 impl PolicyVerifier {
@@ -92,7 +93,15 @@ impl PolicyVerifier {
             check_hostname,
             pins,
             provider,
+            reject_all: false,
         }
+    }
+
+    /// With `true`, no certificate verifies (the trust store is empty, as OpenSSL treats a
+    /// client that loaded no CA): self-signed or unknown issuer.
+    pub fn rejecting_all(mut self, on: bool) -> PolicyVerifier {
+        self.reject_all = on;
+        self
     }
 }
 
@@ -109,6 +118,15 @@ impl ServerCertVerifier for PolicyVerifier {
             return Err(Error::InvalidCertificate(CertificateError::Other(
                 OtherError(Arc::new(PinMismatch)),
             )));
+        }
+        if self.reject_all {
+            return Err(Error::InvalidCertificate(
+                if intermediates.is_empty() && self_issued(end_entity) {
+                    CertificateError::Other(OtherError(Arc::new(SelfSigned)))
+                } else {
+                    CertificateError::UnknownIssuer
+                },
+            ));
         }
         let Some(chain) = &self.chain else {
             return Ok(ServerCertVerified::assertion());

@@ -133,6 +133,16 @@ public final class TlsPolicy {
         return this;
     }
 
+    /**
+     * OpenSSL's rule for a client that trusts no CA: the configuration is accepted and every
+     * server certificate then fails verification at the handshake (unknown issuer). Off by
+     * default: an empty trust store is refused when the context is built.
+     */
+    public TlsPolicy emptyTrustRejects(boolean on) throws SocketError {
+        nSetEmptyTrustRejects(handle, on);
+        return this;
+    }
+
     /** ALPN protocols, in preference order. */
     public TlsPolicy alpn(List<String> protocols) throws SocketError {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -197,6 +207,8 @@ public final class TlsPolicy {
     private static native int nAddPin(long h, byte[] digest, boolean spki) throws SocketError;
 
     private static native int nSetPinsReplaceChain(long h, boolean on) throws SocketError;
+
+    private static native int nSetEmptyTrustRejects(long h, boolean on) throws SocketError;
 
     private static native int nSetAlpn(long h, byte[] protocols) throws SocketError;
 

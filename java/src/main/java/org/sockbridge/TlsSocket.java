@@ -163,6 +163,8 @@ public final class TlsSocket implements Closeable {
         public final Map<String, String> fields = new LinkedHashMap<>();
         /** subjectAltName entries: {type, value}. */
         public final List<String[]> subjectAltName = new ArrayList<>();
+        /** URIs from authorityInfoAccess / cRLDistributionPoints: {OCSP|caIssuers|crlDistributionPoints, uri}. */
+        public final List<String[]> uris = new ArrayList<>();
     }
 
     /** Decodes a DER certificate; {@link TlsError} if it is not one. */
@@ -189,12 +191,40 @@ public final class TlsSocket implements Closeable {
                 case "san":
                     info.subjectAltName.add(new String[] {f[1], f[2]});
                     break;
+                case "uri":
+                    info.uris.add(new String[] {f[1], f[2]});
+                    break;
                 default:
                     info.fields.put(f[0], f[1]);
             }
         }
         return info;
     }
+
+    /**
+     * Server side, before {@link TlsContext#accept}: waits (in the socket's mode) for the
+     * client's ClientHello and returns {@code [serverName or null, alpn protocols...]} without
+     * consuming it, so a server can choose its context by name (CPython's SNI callback).
+     */
+    public static String[] peekClientHello(NativeSocket socket) throws SocketError {
+        String[] r = nPeekClientHello(socket.handle());
+        if (r == null) {
+            throw new IllegalStateException("no result");
+        }
+        if ("\0".equals(r[0])) {
+            r[0] = null;
+        }
+        return r;
+    }
+
+    private static native String[] nPeekClientHello(long socket) throws SocketError;
+
+    /** Server side, before the session: refuses the client with one fatal alert (0..255). */
+    public static void sendFatalAlert(NativeSocket socket, int description) throws SocketError {
+        Errors.check(nSendFatalAlert(socket.handle(), description));
+    }
+
+    private static native int nSendFatalAlert(long socket, int description);
 
     static native long nWrap(long context, long socket, String serverName) throws SocketError;
 

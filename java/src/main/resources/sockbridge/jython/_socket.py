@@ -352,6 +352,9 @@ class socket(object):
             t = default
         self._timeout = t
 
+    # CPython 2.7's socket objects wrap a _socket object as ._sock (ssl.sslwrap_simple and
+    # older code reach for it); here the object is its own _sock.
+    _sock = property(lambda self: self, doc='the underlying socket object (this one)')
     family = property(lambda self: self._family, doc='the socket family')
     type = property(lambda self: self._type, doc='the socket type')
     proto = property(lambda self: self._proto, doc='the socket protocol')

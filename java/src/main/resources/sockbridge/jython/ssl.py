@@ -174,15 +174,24 @@ class CertificateError(ValueError):
     pass
 
 
-_TIMEOUT_TEXT = {'handshake': 'The handshake operation timed out',
+# CPython 2.7's _ssl reports TLS timeouts as SSLError (the handshake's with its source line).
+_TIMEOUT_TEXT = {'handshake': '_ssl.c:711: The handshake operation timed out',
                  'read': 'The read operation timed out',
                  'write': 'The write operation timed out'}
+
+
+def _lib_error(library, reason, text):
+    """An SSLError as OpenSSL's library/reason pair produces it: '[LIB: REASON] text'."""
+    err = SSLError(SSL_ERROR_SSL, '[%s: %s] %s' % (library, reason, text))
+    err.library = library
+    err.reason = reason
+    return err
 
 
 def _ssl_error(e, op='read'):
     """The Python exception for a Java TlsError / SocketError from the TLS layer."""
     if isinstance(e, _JSocketTimeout):
-        return _socket.timeout(_TIMEOUT_TEXT.get(op, 'timed out'))
+        return SSLError(_TIMEOUT_TEXT.get(op, 'timed out'))
     if not isinstance(e, _JTlsError):
         if e.errno() == 0:
             return socket_error(str(e.strerror()))
@@ -202,6 +211,14 @@ def _ssl_error(e, op='read'):
         # Beyond CPython 2.7 (which has only the text): OpenSSL's verify code and message.
         err.verify_code = e.verifyCode()
         err.verify_message = text.split('] ', 1)[-1].replace('certificate verify failed: ', '')
+    elif re.match(r'^\[SSL: \w+\] (sslv3|tlsv1|tlsv13) alert ', text):
+        # A received alert: OpenSSL's reason is its text in capitals.
+        alert = text.split('] ', 1)[1]
+        reason = alert.upper().replace(' ', '_')
+        err = SSLError(SSL_ERROR_SSL, '[SSL: %s] %s' % (reason, alert))
+    elif text.endswith('] no shared cipher'):
+        reason = 'NO_SHARED_CIPHER'
+        err = SSLError(SSL_ERROR_SSL, '[SSL: NO_SHARED_CIPHER] no shared cipher')
     else:
         err = SSLError(SSL_ERROR_SSL, text)
     err.reason = reason
@@ -335,6 +352,8 @@ def _decode_cert(der):
     }
     if info.subjectAltName.size():
         cert['subjectAltName'] = tuple((str(s[0]), str(s[1])) for s in info.subjectAltName)
+    for kind, uri in info.uris:
+        cert[str(kind)] = cert.get(str(kind), ()) + (str(uri),)
     return cert
 
 
@@ -442,7 +461,18 @@ def RAND_add(string, entropy):
 # ---- the context (what CPython's _ssl._SSLContext does) --------------------------------------
 
 
+def _is_ca(der):
+    """True for a certificate with basicConstraints CA:TRUE (OpenSSL's X509_check_ca)."""
+    from java.io import ByteArrayInputStream
+    from java.security.cert import CertificateFactory
+    cert = CertificateFactory.getInstance('X.509').generateCertificate(
+        ByteArrayInputStream(_bridge.bytesOf(der)))
+    return cert.getBasicConstraints() >= 0
+
+
 def _read_file(path):
+    if not isinstance(path, basestring):
+        raise TypeError('coercing to Unicode: need string or buffer, %s found' % type(path).__name__)
     try:
         with open(path, 'rb') as f:
             return f.read()
@@ -452,6 +482,30 @@ def _read_file(path):
 
 _ECDH_CURVES = ('prime256v1', 'secp256r1', 'secp384r1', 'secp521r1', 'X25519', 'x25519', 'X448',
                 'secp224r1', 'secp256k1', 'brainpoolP256r1', 'brainpoolP384r1', 'brainpoolP512r1')
+
+
+# OpenSSL cipher-string keywords, as the parts of rustls's OpenSSL suite names they select.
+_CIPHER_WORDS = {
+    'ALL': (), 'DEFAULT': (), 'HIGH': (), 'COMPLEMENTOFDEFAULT': None, 'AES': ('AES',),
+    'AES128': ('AES128',), 'AES256': ('AES256',), 'AESGCM': ('GCM',), 'CHACHA20': ('CHACHA20',),
+    'ECDH': ('ECDHE',), 'ECDHE': ('ECDHE',), 'EECDH': ('ECDHE',), 'kECDHE': ('ECDHE',),
+    'kEECDH': ('ECDHE',), 'ECDSA': ('ECDSA',), 'aECDSA': ('ECDSA',), 'RSA': ('-RSA-',),
+    'aRSA': ('-RSA-',), 'SHA256': ('SHA256',), 'SHA384': ('SHA384',), 'TLSv1.2': (),
+    'AEAD': (),
+}
+
+
+def _cipher_keyword(word, tls12):
+    """The rustls TLS 1.2 suites an OpenSSL cipher-string element selects."""
+    if word in tls12:
+        return [word]
+    out = list(tls12)
+    for part in word.split('+'):
+        needs = _CIPHER_WORDS.get(part)
+        if needs is None:
+            return []
+        out = [n for n in out if all(x in n for x in needs)]
+    return out
 
 
 class _SSLContext(object):
@@ -495,6 +549,8 @@ class _SSLContext(object):
         return self._verify_mode
 
     def _set_verify_mode(self, value):
+        if not isinstance(value, (int, long)):
+            raise TypeError('an integer is required')
         if value not in (CERT_NONE, CERT_OPTIONAL, CERT_REQUIRED):
             raise ValueError('invalid value for verify_mode')
         if value == CERT_NONE and self._check_hostname:
@@ -530,9 +586,16 @@ class _SSLContext(object):
         try:
             self._apply_trust(policy, [source])
         except _JTlsError, e:
-            raise SSLError(SSL_ERROR_SSL, '[X509: NO_CERTIFICATE_OR_CRL_FOUND] ' + str(e.getMessage()))
+            raise _lib_error('X509', 'NO_CERTIFICATE_OR_CRL_FOUND', 'no certificate or crl found')
         except _JIllegalArgument, e:
             raise TypeError(str(e.getMessage()))
+        if source[0] not in ('file', 'data'):
+            return
+        try:
+            for der in policy.caCertificates():
+                _TlsSocket.decodeCertificate(der)  # OpenSSL parses each one: so do we
+        except _JTlsError, e:
+            raise _lib_error('X509', 'PEM_LIB', 'PEM lib')
 
     @staticmethod
     def _apply_trust(policy, sources):
@@ -574,10 +637,22 @@ class _SSLContext(object):
         self._changed()
 
     def set_default_verify_paths(self):
-        """Trusts the system's CA store."""
-        if ('system',) not in self._trust:
-            self._trust.append(('system',))
-            self._changed()
+        """Trusts the system's CA store, or, as OpenSSL, the file and directory named by the
+        SSL_CERT_FILE / SSL_CERT_DIR environment variables when they are set."""
+        cafile = os.environ.get('SSL_CERT_FILE')
+        capath = os.environ.get('SSL_CERT_DIR')
+        if cafile is None and capath is None:
+            sources = [('system',)]
+        else:
+            sources = []
+            if cafile is not None and os.path.isfile(cafile):
+                sources.append(('file', cafile))
+            if capath is not None and os.path.isdir(capath):
+                sources.append(('dir', capath))
+        for source in sources:
+            if source not in self._trust:
+                self._trust.append(source)
+        self._changed()
 
     def load_cert_chain(self, certfile, keyfile=None, password=None):
         """Our certificate chain and private key (PEM; PKCS#8, PKCS#1 or SEC1 keys)."""
@@ -604,28 +679,29 @@ class _SSLContext(object):
         self._changed()
 
     def set_ciphers(self, spec):
-        """Chooses cipher suites with an OpenSSL cipher string. Keywords (DEFAULT, HIGH, ALL,
-        ECDHE, AESGCM, ...) select every suite rustls offers; named suites select those of them
-        rustls supports; a string that selects none is an SSLError, as in CPython."""
+        """Chooses the TLS 1.2 cipher suites with an OpenSSL cipher string (TLS 1.3 suites stay
+        on, as in OpenSSL 1.1.1+). Suite names and the keywords that describe rustls's suites
+        (AES128, AES256, AESGCM, CHACHA20, ECDHE, ECDSA, RSA, HIGH, DEFAULT, ALL, ...) select as
+        OpenSSL does; other keywords select nothing; an empty result is an SSLError."""
         supported = [str(n) for n in _Policy.supportedCiphers()]
+        tls12 = [n for n in supported if not n.startswith('TLS_')]
         chosen = []
-        named = False
+        removed = set()
         for token in str(spec).split(':'):
             token = token.strip()
-            if not token or token[0] in '!-+@':
+            if not token or token.startswith('@'):
                 continue
-            if token in supported:
-                named = True
-                chosen.append(token)
-            elif token.startswith('TLS13-'):
-                continue  # OpenSSL 1.1.0's names for TLS 1.3 suites: always on, as there
-            elif re.match(r'^[A-Z0-9+]+$', token) and '-' not in token and '_' not in token:
-                continue  # a keyword or combination: all suites qualify
+            op = token[0] if token[0] in '!-+' else ''
+            names = _cipher_keyword(token.lstrip('!-+'), tls12)
+            if op in ('!', '-'):
+                chosen = [n for n in chosen if n not in names]
+                if op == '!':
+                    removed.update(names)
             else:
-                named = True
-        if named and not chosen:
+                chosen.extend(n for n in names if n not in chosen and n not in removed)
+        if not chosen:
             raise SSLError('No cipher can be selected.')
-        self._ciphers = chosen
+        self._ciphers = chosen + [n for n in supported if n.startswith('TLS_')]
         self._changed()
 
     def _set_alpn_protocols(self, protos):
@@ -664,9 +740,11 @@ class _SSLContext(object):
     def load_dh_params(self, path):
         """Reads and checks a PEM DH-parameters file. rustls offers no finite-field DHE suites
         (ECDHE only), so the parameters are never used."""
+        if not isinstance(path, basestring):
+            raise TypeError('coercing to Unicode: need string or buffer, %s found' % type(path).__name__)
         data = _read_file(path)
         if '-----BEGIN DH PARAMETERS-----' not in data:
-            raise SSLError(SSL_ERROR_SSL, '[PEM: NO_START_LINE] no start line')
+            raise _lib_error('PEM', 'NO_START_LINE', 'no start line')
         self._dh_params = data
 
     def _policy(self, server_side):
@@ -675,6 +753,8 @@ class _SSLContext(object):
         policy = _Policy.secureDefaults().clearTrust().verify(verify)
         # The host name is checked after the handshake by match_hostname(), as CPython 2.7 does.
         policy.checkHostname(False)
+        # As OpenSSL: no CA loaded is not a configuration error; certificates just fail.
+        policy.emptyTrustRejects(True)
         self._apply_trust(policy, self._trust)
         if self._identity is not None:
             policy.identity(_bridge.bytesOf(self._identity[0]), _bridge.bytesOf(self._identity[1]))
@@ -695,15 +775,17 @@ class _SSLContext(object):
         policy.versions(low, high)
         return policy
 
-    def _jcontext(self, server_side):
-        ctx = self._built.get(server_side)
+    def _jcontext(self, server_side, alpn=True):
+        ctx = self._built.get((server_side, alpn))
         if ctx is None:
             try:
                 policy = self._policy(server_side)
+                if not alpn:
+                    policy.alpn(_ArrayList())
                 ctx = _Context.server(policy) if server_side else _Context.client(policy)
             except _JTlsError, e:
                 raise _ssl_error(e)
-            self._built[server_side] = ctx
+            self._built[(server_side, alpn)] = ctx
         return ctx
 
     def _wrap_socket(self, sock, server_side, server_hostname=None, ssl_sock=None):
@@ -713,7 +795,7 @@ class _SSLContext(object):
     def cert_store_stats(self):
         """Counts of the certificates loaded: x509 (all) and x509_ca (CA certificates)."""
         ders = self._ca_ders()
-        return {'x509_ca': len(ders), 'crl': 0, 'x509': len(ders)}
+        return {'x509_ca': len([d for d in ders if _is_ca(d)]), 'crl': 0, 'x509': len(ders)}
 
     def _ca_ders(self):
         # Like OpenSSL, a CA directory is read lazily, at verification time: not counted.
@@ -723,7 +805,7 @@ class _SSLContext(object):
 
     def get_ca_certs(self, binary_form=False):
         """The CA certificates loaded (from files and data, not directories), as dicts or DER."""
-        ders = self._ca_ders()
+        ders = [d for d in self._ca_ders() if _is_ca(d)]
         return ders if binary_form else [_decode_cert(d) for d in ders]
 
     def session_stats(self):
@@ -762,7 +844,10 @@ class _SSLObject(object):
         t = self._t
         if t is None:
             native = self._sslsock._n()
-            jctx = self._ctx._jcontext(self.server_side)
+            alpn = True
+            if self.server_side and (self._ctx._sni_callback is not None or self._ctx._alpn):
+                alpn = self._client_hello(native)
+            jctx = self._ctx._jcontext(self.server_side, alpn)
             try:
                 if self.server_side:
                     t = jctx.accept(native)
@@ -783,6 +868,44 @@ class _SSLObject(object):
                 raise _ssl_error(e, 'handshake')
             self._t = t
         return t
+
+    def _client_hello(self, native):
+        """Server side, before the session: runs the SNI callback with the name the client
+        asked for (it may switch the socket's context), and tells whether ALPN should be
+        offered: as OpenSSL, a server whose protocols share none with the client's goes on
+        without ALPN (rustls alone would refuse the handshake)."""
+        try:
+            hello = _TlsSocket.peekClientHello(native)
+        except _JSocketError, e:
+            raise _ssl_error(e, 'handshake')
+        name = None if hello[0] is None else str(hello[0])
+        callback = self._ctx._sni_callback
+        if callback is not None:
+            try:
+                result = callback(self._sslsock, name, self._ctx)
+            except Exception:
+                # As CPython: the exception is reported as unraisable; the client gets
+                # handshake_failure.
+                import traceback
+                traceback.print_exc()
+                self._refuse(native, ALERT_DESCRIPTION_HANDSHAKE_FAILURE)
+            if result is not None:
+                if not isinstance(result, (int, long)):
+                    sys.stderr.write('TypeError: servername callback must return None or an '
+                                     'integer, not %s\n' % type(result).__name__)
+                    self._refuse(native, ALERT_DESCRIPTION_INTERNAL_ERROR)
+                self._refuse(native, result)
+        offered = [str(p) for p in hello[1:]]
+        return not offered or not self._ctx._alpn or bool(set(offered) & set(self._ctx._alpn))
+
+    def _refuse(self, native, alert):
+        """Refuses the client with a fatal alert, then fails this side's handshake."""
+        try:
+            _TlsSocket.sendFatalAlert(native, alert & 0xff)
+        except _JSocketError:
+            pass
+        raise _lib_error('SSL', 'SSLV3_ALERT_HANDSHAKE_FAILURE' if alert == 40 else
+                         'TLSV1_ALERT_%d' % alert, 'callback failed (alert %d sent)' % alert)
 
     def do_handshake(self):
         t = self._tls()
@@ -1085,7 +1208,6 @@ class SSLSocket(socket):
         # From here on the SSLSocket owns the fd (see _Borrowed).
         self._ref = sock._ref
         sock._ref = _Borrowed(native)
-        self._sock = sock
         self.server_side = server_side
         self.server_hostname = server_hostname
         self.do_handshake_on_connect = do_handshake_on_connect
