@@ -293,7 +293,7 @@ def main():
     # (a JVM: 10 s and more on a loaded machine). A plug-in test past 30 s is hung.
     ap.add_argument('--test-timeout', type=float, default=30)
     ap.add_argument('--suite-timeout', type=float, default=360)
-    ap.add_argument('--class-hangs', type=int, default=2)
+    ap.add_argument('--class-hangs', type=int, default=3)
     ap.add_argument('--compare', action='store_true',
                     help='run nothing: print the comparison of the stored results again')
     ap.add_argument('-k', action='append', default=[], metavar='SUBSTR',
