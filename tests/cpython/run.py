@@ -293,7 +293,9 @@ def main():
     # (a JVM: 10 s and more on a loaded machine). A plug-in test past 30 s is hung.
     ap.add_argument('--test-timeout', type=float, default=30)
     ap.add_argument('--suite-timeout', type=float, default=360)
-    ap.add_argument('--class-hangs', type=int, default=2)
+    ap.add_argument('--class-hangs', type=int, default=3)
+    ap.add_argument('--compare', action='store_true',
+                    help='run nothing: print the comparison of the stored results again')
     ap.add_argument('-k', action='append', default=[], metavar='SUBSTR',
                     help='run only tests whose id contains SUBSTR (repeatable); '
                     'the comparison then covers only those tests')
@@ -304,6 +306,8 @@ def main():
         ap.error('unknown suites: %s' % ' '.join(unknown))
     excluded = load_excluded()
     impls = [args.only] if args.only else ['plugin', 'cpython']
+    if args.compare:
+        impls = []
     # Longest first (by the last run's times), so the slow suites do not end up last.
     jobs = {impl: sorted(suites, key=lambda s: -((load(impl, s) or {}).get('seconds', 0)))
             for impl in impls}
