@@ -341,19 +341,21 @@ def _decode_cert(der):
     """getpeercert()'s dict for a DER certificate."""
     info = _TlsSocket.decodeCertificate(_bridge.bytesOf(der))
     fields = info.fields
-    rdn = lambda rdns: tuple(tuple((str(a[0]), str(a[1])) for a in r) for r in rdns)
+    # CPython 2.7's _ssl types, exactly: attribute values, serialNumber, notBefore and the
+    # AIA/CRL URIs are unicode; names, notAfter and subjectAltName values are str; version a long.
+    rdn = lambda rdns: tuple(tuple((str(a[0]), unicode(a[1])) for a in r) for r in rdns)
     cert = {
         'subject': rdn(info.subject),
         'issuer': rdn(info.issuer),
-        'version': int(fields.get('version')),
-        'serialNumber': str(fields.get('serialNumber')),
-        'notBefore': str(fields.get('notBefore')),
+        'version': long(fields.get('version')),
+        'serialNumber': unicode(fields.get('serialNumber')),
+        'notBefore': unicode(fields.get('notBefore')),
         'notAfter': str(fields.get('notAfter')),
     }
     if info.subjectAltName.size():
         cert['subjectAltName'] = tuple((str(s[0]), str(s[1])) for s in info.subjectAltName)
     for kind, uri in info.uris:
-        cert[str(kind)] = cert.get(str(kind), ()) + (str(uri),)
+        cert[str(kind)] = cert.get(str(kind), ()) + (unicode(uri),)
     return cert
 
 
