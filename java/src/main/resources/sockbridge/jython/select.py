@@ -107,25 +107,55 @@ def _ushort_mask(mask):
     return int(mask)
 
 
+def _has_int_fileno(obj):
+    """True when obj.fileno() gives an int (a socket, a CPython-style file): poll() then reports
+    the int, as CPython does. Jython's own fd objects (StreamIO.fileno() is itself) say False."""
+    try:
+        return isinstance(obj.fileno(), (int, long))
+    except Exception:
+        return False
+
+
 class poll(object):
     """select.poll(): register fds with event masks, then poll([timeout_ms])."""
 
     def __init__(self):
         self._set = _PollSet()
         self._polling = False
+        # Jython's own fd objects (os.pipe()'s ends, java.io.FileDescriptor...), which CPython
+        # never sees: poll() reports them as registered, so os.write(fd) etc. take them back.
+        # Ints and objects with fileno() are reported as int fds, as in CPython.
+        self._objects = {}    # kernel fd -> Jython fd object
+        self._fds = {}        # Jython fd object -> kernel fd (it may be closed by now)
+
+    def _target(self, fd):
+        """What the Java set takes for fd: a Jython fd object registered earlier by its kernel
+        fd (so modify/unregister work after os.close, as with CPython's ints), else fd itself."""
+        if self._fds and not isinstance(fd, (int, long)):
+            try:
+                kernel_fd = self._fds.get(fd)
+            except TypeError:
+                kernel_fd = None
+            if kernel_fd is not None:
+                return kernel_fd
+        return _fd_object(fd)
 
     def register(self, fd, eventmask=POLLIN | POLLPRI | POLLOUT):
         """Watches fd (replacing an earlier mask)."""
-        target = _fd_object(fd)
+        target = self._target(fd)
         mask = _ushort_mask(eventmask)
         try:
             self._set.register(target, mask)
         except _JIllegalArgument:
             raise TypeError('argument must be an int, or have a fileno() method')
+        if not isinstance(fd, (int, long)) and not _has_int_fileno(fd):
+            kernel_fd = int(_Poller.fdOf(target))
+            self._objects[kernel_fd] = fd
+            self._fds[fd] = kernel_fd
 
     def modify(self, fd, eventmask):
         """Changes the mask of a registered fd (IOError ENOENT if not registered)."""
-        target = _fd_object(fd)
+        target = self._target(fd)
         mask = _ushort_mask(eventmask)
         try:
             self._set.modify(target, mask)
@@ -135,11 +165,15 @@ class poll(object):
     def unregister(self, fd):
         """Stops watching fd (KeyError if not registered)."""
         from java.util import NoSuchElementException
-        target = _fd_object(fd)
+        target = self._target(fd)
         try:
             self._set.unregister(target)
         except NoSuchElementException:
             raise KeyError(fd if isinstance(fd, (int, long)) else _Poller.fdOf(target))
+        if self._objects:
+            obj = self._objects.pop(int(_Poller.fdOf(target)), None)
+            if obj is not None:
+                self._fds.pop(obj, None)
 
     def poll(self, timeout=None):
         """[(fd, events)] ready within timeout milliseconds (None or negative: forever)."""
@@ -156,7 +190,11 @@ class poll(object):
             raise RuntimeError('concurrent poll() invocation')
         self._polling = True
         try:
-            return [(int(e[0]), int(e[1])) for e in self._set.poll(timeout)]
+            ready = [(int(e[0]), int(e[1])) for e in self._set.poll(timeout)]
+            if self._objects:
+                objects = self._objects
+                ready = [(objects.get(fd, fd), ev) for fd, ev in ready]
+            return ready
         except _JSocketError, e:
             raise _convert(e)
         finally:
