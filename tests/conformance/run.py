@@ -25,6 +25,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from reference_python import find_python27  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 JYTHON = [os.path.join(ROOT, 'bin', 'sockbridge-jython')]
@@ -37,30 +40,6 @@ def write_summary(passed, failed):
     os.makedirs(os.path.dirname(RESULTS), exist_ok=True)
     with open(RESULTS, 'w') as f:
         f.write('%d passed, %d failed\n' % (passed, failed))
-
-
-def find_python27():
-    """The CPython 2.7.18 executable, or None."""
-    candidates = [os.environ.get('SOCKBRIDGE_PYTHON27')]
-    if shutil.which('pyenv'):
-        try:
-            p = subprocess.run(['pyenv', 'which', 'python2'], capture_output=True, text=True,
-                               env=dict(os.environ, PYENV_VERSION='2.7.18'), timeout=30)
-            candidates.append(p.stdout.strip())
-        except (OSError, subprocess.SubprocessError):
-            pass
-    candidates.append(os.path.expanduser('~/.pyenv/versions/2.7.18/bin/python2'))
-    for c in candidates:
-        if not c or not os.access(c, os.X_OK):
-            continue
-        try:
-            v = subprocess.run([c, '-c', 'import sys; print("%d.%d.%d" % sys.version_info[:3])'],
-                               capture_output=True, text=True, timeout=30).stdout.strip()
-        except (OSError, subprocess.SubprocessError):
-            continue
-        if v == '2.7.18':
-            return c
-    return None
 
 
 def run(cmd, script):
