@@ -34,6 +34,15 @@ pub struct TlsStream {
     close_sent: AtomicBool,
     /// Bytes of the current record not yet read from the socket (changed under `conn`'s lock).
     record_left: AtomicUsize,
+    /// The next record's header, as far as it has arrived (used under `conn`'s lock).
+    header: Mutex<Header>,
+}
+
+/// A TLS record header being read: its five bytes and how many have arrived.
+#[derive(Default)]
+struct Header {
+    bytes: [u8; 5],
+    have: usize,
 }
 
 /// Reads at most `left` bytes from the socket: one TLS record, never the bytes after it.
@@ -101,6 +110,7 @@ impl TlsStream {
             conn: Mutex::new(Connection::Client(conn)),
             close_sent: AtomicBool::new(false),
             record_left: AtomicUsize::new(0),
+            header: Mutex::new(Header::default()),
         })
     }
 
@@ -112,6 +122,7 @@ impl TlsStream {
             conn: Mutex::new(Connection::Server(conn)),
             close_sent: AtomicBool::new(false),
             record_left: AtomicUsize::new(0),
+            header: Mutex::new(Header::default()),
         })
     }
 
@@ -154,19 +165,45 @@ impl TlsStream {
     ) -> Result<std::result::Result<bool, Blocked>> {
         let mut left = self.record_left.load(Ordering::Relaxed);
         if left == 0 {
-            let mut hdr = [0u8; 5];
-            match sys::recv(sock.raw_fd(), &mut hdr, libc::MSG_PEEK) {
+            // The next record's header is read for real, never only peeked: bytes left unread
+            // in the kernel keep the receive window closed, and a sender blocked on that window
+            // would never send the rest of the header (a deadlock).
+            let mut header = self.header.lock().unwrap_or_else(|p| p.into_inner());
+            let have = header.have;
+            let mut part = [0u8; 5];
+            match sys::recv(sock.raw_fd(), &mut part[..5 - have], 0) {
                 Ok(0) => {
                     // Tell rustls the transport ended (its reader then reports EOF).
                     let _ = conn.read_tls(&mut io::empty());
                     return Ok(Ok(true));
                 }
-                Ok(5) => left = 5 + usize::from(u16::from_be_bytes([hdr[3], hdr[4]])),
-                // Part of a header: the rest is on its way.
-                Ok(_) => return Ok(Err(Blocked::Read)),
+                Ok(k) => {
+                    header.bytes[have..have + k].copy_from_slice(&part[..k]);
+                    header.have = have + k;
+                    let mut fed: &[u8] = &part[..k];
+                    while !fed.is_empty() {
+                        if conn.read_tls(&mut fed)? == 0 {
+                            break; // rustls takes nothing more (close_notify already seen)
+                        }
+                    }
+                }
                 Err(e) if sys::would_block(&e) => return Ok(Err(Blocked::Read)),
                 Err(e) if e.raw_os_error() == Some(libc::EINTR) => return Ok(Ok(false)),
                 Err(e) => return Err(e.into()),
+            }
+            if header.have < 5 {
+                // The rest of the header is on its way: the next attempt waits for it.
+                return Ok(Ok(false));
+            }
+            header.have = 0;
+            left = usize::from(u16::from_be_bytes([header.bytes[3], header.bytes[4]]));
+            if left == 0 {
+                // An empty record is complete with its header.
+                if let Err(e) = conn.process_new_packets() {
+                    let _ = self.flush_records(sock, conn);
+                    return Err(tls_err(&e));
+                }
+                return Ok(Ok(false));
             }
         }
         let result = conn.read_tls(&mut Limited {
