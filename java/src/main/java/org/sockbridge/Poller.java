@@ -205,7 +205,7 @@ public final class Poller {
     private static native int nPoll(int[] fds, long[] handles, short[] events, short[] revents, int count,
             long timeoutNanos);
 
-    private static native int nFdOf(Object fileDescriptor);
+    static native int nFdOf(Object fileDescriptor);
 
     private static native int nFdOfObject(Object ioObject);
 }

@@ -142,6 +142,76 @@ public class BadInputTest {
     }
 
     @Test
+    public void fdOfAcceptsOnlyFileDescriptors() throws Exception {
+        // Unchecked, the native side read the "fd" field at FileDescriptor's offset inside any
+        // object (garbage, or a JVM abort under -Xcheck:jni).
+        Object[] wrong = {new Object(), "not a descriptor", 3, new int[4], new java.io.ByteArrayInputStream(new byte[1])};
+        for (Object o : wrong) {
+            try {
+                int r = Poller.nFdOf(o);
+                fail("nFdOf(" + o.getClass().getName() + ") returned " + r);
+            } catch (IllegalArgumentException expected) {
+                assertTrue(expected.getMessage(), expected.getMessage().contains("FileDescriptor"));
+            }
+        }
+        assertEquals(-9, Poller.nFdOf(null));
+        assertEquals(-9, Poller.nFdOf(new java.io.FileDescriptor()));
+        assertEquals(0, Poller.nFdOf(java.io.FileDescriptor.in));
+        assertEquals(2, Poller.fdOf(java.io.FileDescriptor.err));
+    }
+
+    /** A Java-sized argument that is too large is refused before native code copies it. */
+    @Test
+    public void oversizedArraysAreRefusedBeforeAnyNativeCopy() throws Exception {
+        byte[] huge = new byte[256 << 20];
+        java.util.Arrays.fill(huge, (byte) 1);
+        long limit = 64 << 20;
+        try (NativeSocket s = Net.udp4()) {
+            long h = s.handle();
+            assertSmall("setsockopt", limit, PeakMemory.growthDuring(
+                    () -> expectIllegal(() -> NativeSocket.nSetOptBytes(h, SOL_SOCKET, SO_LINGER, huge))));
+            assertSmall("sendmsg ancillary", limit, PeakMemory.growthDuring(
+                    () -> expectIllegal(() -> NativeSocket.nSendMsg(h, new byte[1], huge, 0, null, 0))));
+        }
+        assertSmall("pin", limit, PeakMemory.growthDuring(
+                () -> expectIllegal(() -> TlsPolicy.secureDefaults().pinSha256(huge, false))));
+        assertSmall("inet_ntop", limit, PeakMemory.growthDuring(
+                () -> expectIllegal(() -> Resolver.inetNtop(AF_INET, huge))));
+        assertSmall("CA data", limit, PeakMemory.growthDuring(() -> {
+            try {
+                TlsPolicy.secureDefaults().trustCaData(huge);
+                fail("256 MiB of garbage accepted as CA data");
+            } catch (IllegalArgumentException | SocketError expected) {
+                assertNotNull(expected.getMessage());
+            }
+        }));
+    }
+
+    /** sendmsg lends the Java array to the system call instead of copying it. */
+    @Test
+    public void sendMsgDoesNotCopyItsData() throws Exception {
+        byte[] big = new byte[256 << 20];
+        java.util.Arrays.fill(big, (byte) 7);
+        NativeSocket[] p = NativeSocket.pair(AF_UNIX, SOCK_STREAM, 0);
+        try (NativeSocket a = p[0]; NativeSocket b = p[1]) {
+            a.setTimeout(0.0);
+            int[] sent = new int[1];
+            long growth = PeakMemory.growthDuring(() -> sent[0] = a.sendMsg(big, java.util.List.of(), 0, null));
+            assertTrue(sent[0] > 0 && sent[0] < big.length);
+            byte[] got = b.recv(sent[0], 0);
+            assertEquals(7, got[got.length - 1]);
+            // Under -Xcheck:jni the JVM itself lends native code a guarded copy of every array.
+            if (!PeakMemory.checkedJni()) {
+                assertSmall("sendmsg data", 64 << 20, growth);
+            }
+        }
+    }
+
+    private static void assertSmall(String what, long limit, long growth) {
+        assertTrue(what + ": native memory grew by " + (growth >> 20) + " MiB", growth < limit);
+    }
+
+    @Test
     public void aNativePanicBecomesAJavaError() {
         try {
             NativeLibrary.panicForTest();
