@@ -47,3 +47,21 @@ impl WriteBuf for &[u8] {
         f(self)
     }
 }
+
+impl ReadBuf for [u8] {
+    fn len(&self) -> usize {
+        <[u8]>::len(self)
+    }
+    fn with_mut<R>(&mut self, f: impl FnOnce(&mut [u8]) -> io::Result<R>) -> io::Result<R> {
+        f(self)
+    }
+}
+
+impl WriteBuf for [u8] {
+    fn len(&self) -> usize {
+        <[u8]>::len(self)
+    }
+    fn with_ref<R>(&mut self, f: impl FnOnce(&[u8]) -> io::Result<R>) -> io::Result<R> {
+        f(self)
+    }
+}

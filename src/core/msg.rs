@@ -2,11 +2,13 @@
 //!
 //! Ancillary data crosses as a flat list of messages: each is `level`, `type` and its data bytes.
 
+use std::cell::RefCell;
 use std::io;
 use std::mem;
 
 use socket2::SockAddr;
 
+use super::buf::{ReadBuf, WriteBuf};
 use super::error::{Error, Result};
 use super::socket::Socket;
 
@@ -37,16 +39,36 @@ pub struct Received {
 /// Largest total ancillary buffer accepted, to keep a wrong argument from exhausting memory.
 pub const MAX_ANCILLARY: usize = 1 << 20;
 
+/// A control buffer above this size is released after the call instead of kept for the next.
+const KEEP_CONTROL: usize = 64 << 10;
+
+thread_local! {
+    /// Each thread's `recvmsg` control buffer (u64 words keep it aligned for `cmsghdr`), reused
+    /// so a call allocates nothing once the buffer has grown to the size asked for.
+    static CONTROL: RefCell<Vec<u64>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A zeroed control buffer of `bytes` bytes (u64 words), allocated fallibly.
+fn control_buffer(bytes: usize) -> Result<Vec<u64>> {
+    let words = bytes.div_ceil(8);
+    let mut v = Vec::new();
+    v.try_reserve_exact(words)
+        .map_err(|_| Error::invalid("cannot allocate the ancillary buffer"))?;
+    v.resize(words, 0);
+    Ok(v)
+}
+
 fn cmsg_space(len: usize) -> usize {
     // SAFETY: CMSG_SPACE is pure arithmetic.
     unsafe { libc::CMSG_SPACE(len as u32) as usize }
 }
 
 impl Socket {
-    /// `sendmsg(2)` of `data` with `ancillary`, to `addr` if given.
+    /// `sendmsg(2)` of `data` with `ancillary`, to `addr` if given. `data` is lent to each
+    /// system call (a Java array is never copied).
     pub fn send_msg(
         &self,
-        data: &[u8],
+        data: &mut (impl WriteBuf + ?Sized),
         ancillary: &[Ancillary],
         flags: i32,
         addr: Option<&SockAddr>,
@@ -56,15 +78,9 @@ impl Socket {
             return Err(Error::invalid("ancillary data is too large"));
         }
         // u64 elements keep the control buffer aligned for cmsghdr.
-        let mut control = vec![0u64; space.div_ceil(8)];
-        let mut iov = libc::iovec {
-            iov_base: data.as_ptr() as *mut _,
-            iov_len: data.len(),
-        };
+        let mut control = control_buffer(space)?;
         // SAFETY: msghdr is plain data; all-zero is valid.
         let mut msg: libc::msghdr = unsafe { mem::zeroed() };
-        msg.msg_iov = &mut iov;
-        msg.msg_iovlen = 1;
         if let Some(a) = addr {
             msg.msg_name = a.as_ptr() as *mut _;
             msg.msg_namelen = a.len();
@@ -89,50 +105,88 @@ impl Socket {
             }
         }
         self.io(self.mode(), libc::POLLOUT, flags, |fd| {
-            // SAFETY: msg points to live buffers for the duration of the call.
-            let rc = unsafe { libc::sendmsg(fd, &msg, flags | libc::MSG_NOSIGNAL) };
-            if rc < 0 {
-                Err(io::Error::last_os_error())
-            } else {
-                Ok(rc as usize)
-            }
+            data.with_ref(|bytes| {
+                let mut iov = libc::iovec {
+                    iov_base: bytes.as_ptr() as *mut _,
+                    iov_len: bytes.len(),
+                };
+                let mut m = msg;
+                m.msg_iov = &mut iov;
+                m.msg_iovlen = 1;
+                // SAFETY: m points to live buffers (iov, control, address) for the call.
+                let rc = unsafe { libc::sendmsg(fd, &m, flags | libc::MSG_NOSIGNAL) };
+                if rc < 0 {
+                    Err(io::Error::last_os_error())
+                } else {
+                    Ok(rc as usize)
+                }
+            })
         })
     }
 
     /// `recvmsg(2)` into `buf` with room for `ancillary_space` bytes of control data
-    /// (`MSG_CMSG_CLOEXEC` is always set, so received fds are close-on-exec).
-    pub fn recv_msg(&self, buf: &mut [u8], ancillary_space: usize, flags: i32) -> Result<Received> {
+    /// (`MSG_CMSG_CLOEXEC` is always set, so received fds are close-on-exec). `buf` is lent to
+    /// each system call; the control buffer is the thread's own, reused: no allocation per call
+    /// unless control messages arrive.
+    pub fn recv_msg(
+        &self,
+        buf: &mut (impl ReadBuf + ?Sized),
+        ancillary_space: usize,
+        flags: i32,
+    ) -> Result<Received> {
         if ancillary_space > MAX_ANCILLARY {
             return Err(Error::invalid("ancbufsize is too large"));
         }
-        let mut control = vec![0u64; ancillary_space.div_ceil(8)];
-        let mut iov = libc::iovec {
-            iov_base: buf.as_mut_ptr().cast(),
-            iov_len: buf.len(),
-        };
-        let ((len, mflags, clen), addr) = self.io(self.mode(), libc::POLLIN, flags, |fd| {
-            // SAFETY: try_init hands us zeroed address storage; every pointer in msg is live.
-            unsafe {
-                SockAddr::try_init(|storage, addrlen| {
-                    let mut msg: libc::msghdr = mem::zeroed();
-                    msg.msg_name = storage.cast();
-                    msg.msg_namelen = *addrlen;
-                    msg.msg_iov = &mut iov;
-                    msg.msg_iovlen = 1;
-                    if ancillary_space > 0 {
-                        msg.msg_control = control.as_mut_ptr().cast();
-                        msg.msg_controllen = ancillary_space;
-                    }
-                    let rc = libc::recvmsg(fd, &mut msg, flags | libc::MSG_CMSG_CLOEXEC);
-                    if rc < 0 {
-                        return Err(io::Error::last_os_error());
-                    }
-                    *addrlen = msg.msg_namelen;
-                    Ok((rc as usize, msg.msg_flags, msg.msg_controllen))
-                })
+        CONTROL.with(|cell| {
+            let mut control = cell.borrow_mut();
+            let words = ancillary_space.div_ceil(8);
+            if control.len() < words {
+                *control = control_buffer(ancillary_space)?;
             }
+            let r = self.recv_msg_with(buf, &mut control[..words], ancillary_space, flags);
+            if control.len() * 8 > KEEP_CONTROL {
+                *control = Vec::new();
+            }
+            r
+        })
+    }
+
+    fn recv_msg_with(
+        &self,
+        buf: &mut (impl ReadBuf + ?Sized),
+        control: &mut [u64],
+        ancillary_space: usize,
+        flags: i32,
+    ) -> Result<Received> {
+        let ((len, mflags, clen), addr) = self.io(self.mode(), libc::POLLIN, flags, |fd| {
+            buf.with_mut(|data| {
+                let mut iov = libc::iovec {
+                    iov_base: data.as_mut_ptr().cast(),
+                    iov_len: data.len(),
+                };
+                // SAFETY: try_init hands us zeroed address storage; every pointer in msg is live.
+                unsafe {
+                    SockAddr::try_init(|storage, addrlen| {
+                        let mut msg: libc::msghdr = mem::zeroed();
+                        msg.msg_name = storage.cast();
+                        msg.msg_namelen = *addrlen;
+                        msg.msg_iov = &mut iov;
+                        msg.msg_iovlen = 1;
+                        if ancillary_space > 0 {
+                            msg.msg_control = control.as_mut_ptr().cast();
+                            msg.msg_controllen = ancillary_space;
+                        }
+                        let rc = libc::recvmsg(fd, &mut msg, flags | libc::MSG_CMSG_CLOEXEC);
+                        if rc < 0 {
+                            return Err(io::Error::last_os_error());
+                        }
+                        *addrlen = msg.msg_namelen;
+                        Ok((rc as usize, msg.msg_flags, msg.msg_controllen))
+                    })
+                }
+            })
         })?;
-        let ancillary = parse_control(&control, clen);
+        let ancillary = parse_control(control, clen.min(ancillary_space));
         Ok(Received {
             len,
             ancillary,
@@ -180,9 +234,9 @@ mod tests {
             kind: libc::SCM_RIGHTS,
             data: x.raw_fd().to_ne_bytes().to_vec(),
         };
-        assert_eq!(a.send_msg(b"fd", &[rights], 0, None).unwrap(), 2);
+        assert_eq!(a.send_msg(&mut &b"fd"[..], &[rights], 0, None).unwrap(), 2);
         let mut buf = [0u8; 8];
-        let got = b.recv_msg(&mut buf, cmsg_space(4), 0).unwrap();
+        let got = b.recv_msg(&mut &mut buf[..], cmsg_space(4), 0).unwrap();
         assert_eq!(&buf[..got.len], b"fd");
         assert_eq!(got.ancillary.len(), 1);
         let fd = i32::from_ne_bytes(got.ancillary[0].data[..4].try_into().unwrap());

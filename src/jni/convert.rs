@@ -15,6 +15,48 @@ pub const TIMEOUT: jint = -1_000_000;
 pub const TLS_WANT_READ: jint = -1_000_001;
 /// Non-blocking TLS needs the socket writable; must match `Errors.TLS_WANT_WRITE`.
 pub const TLS_WANT_WRITE: jint = -1_000_002;
+/// What an entry point returns after a panic (with a `java.lang.Error` pending); must match
+/// `Errors.PANIC`, which throws an `Error` should it ever see it (never `EPERM` for a -1).
+pub const PANIC: jint = -1_000_003;
+
+/// `n` copies of `value`, or an error if the memory cannot be had (never the process abort of
+/// an infallible allocation). For sizes that come from Java, after their documented cap.
+pub fn try_vec<T: Clone>(n: usize, value: T) -> Result<Vec<T>> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(n)
+        .map_err(|_| Error::invalid(format!("cannot allocate {n} elements")))?;
+    v.resize(n, value);
+    Ok(v)
+}
+
+/// The length of a Java array, refused if over `max` (checked before anything is copied).
+pub fn array_len(env: &mut JNIEnv, array: &JByteArray, max: usize, what: &str) -> Result<usize> {
+    if array.is_null() {
+        return Err(Error::invalid(format!("{what} must not be null")));
+    }
+    let len = env
+        .get_array_length(array)
+        .map_err(|_| Error::invalid(format!("unreadable {what}")))? as usize;
+    if len > max {
+        return Err(Error::invalid(format!(
+            "{what} is too large ({len} bytes; at most {max})"
+        )));
+    }
+    Ok(len)
+}
+
+/// A copy of a Java `byte[]` of at most `max` bytes (refused before any copy if longer; the
+/// allocation is fallible).
+pub fn read_bytes(env: &mut JNIEnv, array: &JByteArray, max: usize, what: &str) -> Result<Vec<u8>> {
+    let len = array_len(env, array, max, what)?;
+    let mut out = try_vec(len, 0i8)?;
+    env.get_byte_array_region(array, 0, &mut out)
+        .map_err(|_| Error::invalid(format!("unreadable {what}")))?;
+    // i8 -> u8 in place (same layout), without a second buffer.
+    let mut out = std::mem::ManuallyDrop::new(out);
+    // SAFETY: i8 and u8 have the same size and alignment; the parts come from a live Vec.
+    Ok(unsafe { Vec::from_raw_parts(out.as_mut_ptr().cast(), out.len(), out.capacity()) })
+}
 
 /// The hot-path code for `e`: `-errno` or [`TIMEOUT`]; any other error is thrown here
 /// (the returned value is then ignored by Java).
@@ -182,8 +224,10 @@ pub fn string_array<'l>(env: &mut JNIEnv<'l>, items: &[String]) -> Result<JObjec
         let js = env
             .new_string(item)
             .map_err(|_| Error::invalid("cannot allocate result"))?;
-        env.set_object_array_element(&arr, i as i32, js)
-            .map_err(|_| Error::invalid("cannot fill result"))?;
+        let filled = env.set_object_array_element(&arr, i as i32, &js);
+        // One local reference per element would exceed the JVM's local capacity on long lists.
+        let _ = env.delete_local_ref(js);
+        filled.map_err(|_| Error::invalid("cannot fill result"))?;
     }
     Ok(arr)
 }
@@ -201,8 +245,10 @@ pub fn bytes_array<'l, 'a>(
         let b = env
             .byte_array_from_slice(bytes)
             .map_err(|_| Error::invalid("cannot allocate result"))?;
-        env.set_object_array_element(&arr, i as i32, b)
-            .map_err(|_| Error::invalid("cannot fill result"))?;
+        let filled = env.set_object_array_element(&arr, i as i32, &b);
+        // Deleted at once: the system store has ~150 certificates, the local capacity is 16-32.
+        let _ = env.delete_local_ref(b);
+        filled.map_err(|_| Error::invalid("cannot fill result"))?;
     }
     Ok(arr)
 }

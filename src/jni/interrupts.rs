@@ -5,6 +5,7 @@ use jni::sys::{jboolean, jint, jlong, JNI_FALSE, JNI_TRUE};
 use jni::JNIEnv;
 
 use super::boundary::guard;
+use super::convert::PANIC;
 use crate::core::interrupt;
 
 /// Opts the calling thread in (`on`) or out of interruptible waits; 0 or `-errno`.
@@ -14,7 +15,7 @@ pub extern "system" fn Java_org_sockbridge_Interrupts_nSetEnabled<'l>(
     _: JClass<'l>,
     on: jboolean,
 ) -> jint {
-    guard(&mut env, -libc::EIO, |_| {
+    guard(&mut env, PANIC, |_| {
         if on == JNI_FALSE {
             interrupt::disable_current_thread();
             return 0;

@@ -5,6 +5,7 @@ use jni::sys::{jint, jstring};
 use jni::JNIEnv;
 
 use super::boundary::guard;
+use super::convert::PANIC;
 use crate::core::error::strerror;
 
 /// `strerror(errno)`, so Java can build `SocketError` messages identical to CPython's.
@@ -28,5 +29,5 @@ pub extern "system" fn Java_org_sockbridge_NativeLibrary_nPanicForTest<'l>(
     mut env: JNIEnv<'l>,
     _: JClass<'l>,
 ) -> jint {
-    guard(&mut env, -1, |_| panic!("panic requested by test"))
+    guard(&mut env, PANIC, |_| panic!("panic requested by test"))
 }

@@ -7,11 +7,14 @@ use jni::sys::{jint, jlong};
 use jni::JNIEnv;
 
 use super::boundary::guard;
-use super::convert::{check_addr_out, code, int_result, read_addr, signed, write_addr};
+use super::convert::{
+    array_len, bytes_of, check_addr_out, code, int_result, read_addr, read_bytes, signed,
+    write_addr, PANIC,
+};
 use super::java_bytes::JavaBytes;
 use crate::core::error::{Error, Result};
 use crate::core::mode::Mode;
-use crate::core::msg::Ancillary;
+use crate::core::msg::{Ancillary, MAX_ANCILLARY};
 use crate::core::options::MAX_OPTION_LEN;
 use crate::core::registry::Registry;
 use crate::core::socket::Socket;
@@ -58,7 +61,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nCreate<'l>(
     proto: jint,
     mode: jlong,
 ) -> jlong {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, jlong::from(PANIC), |env| {
         let r = Socket::new(family, sock_type, proto, Mode::from_nanos(mode));
         handle_result(env, r)
     })
@@ -74,7 +77,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nPair<'l>(
     mode: jlong,
     out: JByteArray<'l>,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         match Socket::pair(family, sock_type, proto, Mode::from_nanos(mode)) {
             Ok((a, b)) => {
                 let (ha, hb) = (SOCKETS.insert(a), SOCKETS.insert(b));
@@ -103,7 +106,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nFromFd<'l>(
     proto: jint,
     mode: jlong,
 ) -> jlong {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, jlong::from(PANIC), |env| {
         let r = Socket::from_fd(fd, family, sock_type, proto, Mode::from_nanos(mode));
         handle_result(env, r)
     })
@@ -115,7 +118,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nDup<'l>(
     _: JClass<'l>,
     h: jlong,
 ) -> jlong {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, jlong::from(PANIC), |env| {
         let r = sock(h).and_then(|s| s.try_clone());
         handle_result(env, r)
     })
@@ -127,7 +130,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nClose<'l>(
     _: JClass<'l>,
     h: jlong,
 ) -> jint {
-    guard(&mut env, -1, |env| match SOCKETS.remove(h) {
+    guard(&mut env, PANIC, |env| match SOCKETS.remove(h) {
         Ok(s) => {
             s.close();
             0
@@ -142,7 +145,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nDetach<'l>(
     _: JClass<'l>,
     h: jlong,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         match SOCKETS.remove(h).and_then(|s| s.detach()) {
             Ok(fd) => fd,
             Err(e) => code(env, e),
@@ -156,7 +159,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nFileno<'l>(
     _: JClass<'l>,
     h: jlong,
 ) -> jint {
-    guard(&mut env, -1, |env| match sock(h) {
+    guard(&mut env, PANIC, |env| match sock(h) {
         Ok(s) => s.raw_fd(),
         Err(e) => code(env, e),
     })
@@ -169,7 +172,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nInfo<'l>(
     h: jlong,
     out: JIntArray<'l>,
 ) -> jint {
-    guard(&mut env, -1, |env| match sock(h) {
+    guard(&mut env, PANIC, |env| match sock(h) {
         Ok(s) => {
             let info = [s.family(), s.sock_type(), s.proto()];
             match env.set_int_array_region(&out, 0, &info) {
@@ -188,7 +191,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nSetMode<'l>(
     h: jlong,
     mode: jlong,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         let r = sock(h).map(|s| s.set_mode(Mode::from_nanos(mode)));
         unit_result(env, r)
     })
@@ -202,7 +205,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nBind<'l>(
     addr: JByteArray<'l>,
     len: jint,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         let r = sock(h).and_then(|s| s.bind(&read_addr(env, &addr, len)?));
         unit_result(env, r)
     })
@@ -215,7 +218,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nListen<'l>(
     h: jlong,
     backlog: jint,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         let r = sock(h).and_then(|s| s.listen(backlog));
         unit_result(env, r)
     })
@@ -229,7 +232,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nAccept<'l>(
     new_mode: jlong,
     addr_out: JByteArray<'l>,
 ) -> jlong {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, jlong::from(PANIC), |env| {
         let r = check_addr_out(env, &addr_out)
             .and_then(|()| sock(h))
             .and_then(|s| s.accept(Mode::from_nanos(new_mode)));
@@ -251,7 +254,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nConnect<'l>(
     addr: JByteArray<'l>,
     len: jint,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         let r = sock(h).and_then(|s| s.connect(&read_addr(env, &addr, len)?));
         unit_result(env, r)
     })
@@ -265,7 +268,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nConnectEx<'l>(
     addr: JByteArray<'l>,
     len: jint,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         let r = sock(h).and_then(|s| s.connect_ex(&read_addr(env, &addr, len)?));
         match r {
             Ok(errno) => errno,
@@ -284,7 +287,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nSend<'l>(
     len: jint,
     flags: jint,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         let r = sock(h).and_then(|s| s.send(&mut region(env, &buf, off, len)?, flags));
         int_result(env, r)
     })
@@ -300,7 +303,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nSendAll<'l>(
     len: jint,
     flags: jint,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         let r = sock(h).and_then(|s| s.send_all(&mut region(env, &buf, off, len)?, flags));
         unit_result(env, r)
     })
@@ -318,7 +321,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nSendTo<'l>(
     addr: JByteArray<'l>,
     addr_len: jint,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         let r = sock(h).and_then(|s| {
             let to = read_addr(env, &addr, addr_len)?;
             s.send_to(&mut region(env, &buf, off, len)?, flags, &to)
@@ -337,7 +340,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nRecv<'l>(
     len: jint,
     flags: jint,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         let r = sock(h).and_then(|s| s.recv(&mut region(env, &buf, off, len)?, flags));
         int_result(env, r)
     })
@@ -354,7 +357,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nRecvFrom<'l>(
     flags: jint,
     addr_out: JByteArray<'l>,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         let r = sock(h).and_then(|s| {
             check_addr_out(env, &addr_out)?;
             let (n, from) = s.recv_from(&mut region(env, &buf, off, len)?, flags)?;
@@ -372,7 +375,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nShutdown<'l>(
     h: jlong,
     how: jint,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         let r = sock(h).and_then(|s| s.shutdown(how));
         unit_result(env, r)
     })
@@ -386,7 +389,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nName<'l>(
     peer: jni::sys::jboolean,
     addr_out: JByteArray<'l>,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         let r = sock(h).and_then(|s| {
             let addr = if peer != 0 {
                 s.peer_addr()?
@@ -408,7 +411,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nSetOptInt<'l>(
     name: jint,
     value: jint,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         let r = sock(h).and_then(|s| s.set_option_int(level, name, value));
         unit_result(env, r)
     })
@@ -423,18 +426,14 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nSetOptBytes<'l>(
     name: jint,
     value: JByteArray<'l>,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         let r = sock(h).and_then(|s| {
-            if value.is_null() {
-                return Err(Error::invalid("option value is null"));
-            }
-            let bytes = env
-                .convert_byte_array(&value)
+            // The length is checked before anything is read; the value goes through the stack.
+            let len = array_len(env, &value, MAX_OPTION_LEN, "option value")?;
+            let mut buf = [0i8; MAX_OPTION_LEN];
+            env.get_byte_array_region(&value, 0, &mut buf[..len])
                 .map_err(|_| Error::invalid("unreadable option value"))?;
-            if bytes.len() > MAX_OPTION_LEN {
-                return Err(Error::invalid("option value is too long"));
-            }
-            s.set_option_bytes(level, name, &bytes)
+            s.set_option_bytes(level, name, bytes_of(&buf[..len]))
         });
         unit_result(env, r)
     })
@@ -449,7 +448,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nGetOptInt<'l>(
     name: jint,
     out: JIntArray<'l>,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         let r = sock(h).and_then(|s| {
             let v = s.option_int(level, name)?;
             env.set_int_array_region(&out, 0, &[v])
@@ -469,7 +468,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nGetOptBytes<'l>(
     out: JByteArray<'l>,
     buflen: jint,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         let r = sock(h).and_then(|s| {
             let size = usize::try_from(buflen)
                 .ok()
@@ -527,23 +526,27 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nSendMsg<'l>(
     addr: JByteArray<'l>,
     addr_len: jint,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         let r = sock(h).and_then(|s| {
-            let read = |env: &mut JNIEnv, a: &JByteArray| {
-                env.convert_byte_array(a)
-                    .map_err(|_| Error::invalid("unreadable array"))
-            };
             if data.is_null() || ancillary.is_null() {
                 return Err(Error::invalid("data and ancillary must not be null"));
             }
-            let payload = read(env, &data)?;
-            let anc = decode_ancillary(&read(env, &ancillary)?)?;
+            // The encoded form is never longer than the cmsg space it asks for, so anything over
+            // MAX_ANCILLARY is refused before it is copied.
+            let anc = decode_ancillary(&read_bytes(
+                env,
+                &ancillary,
+                MAX_ANCILLARY,
+                "ancillary data",
+            )?)?;
             let to = if addr.is_null() {
                 None
             } else {
                 Some(read_addr(env, &addr, addr_len)?)
             };
-            s.send_msg(&payload, &anc, flags, to.as_ref())
+            // The data is lent to each sendmsg call, not copied.
+            let len = array_len(env, &data, i32::MAX as usize, "data")? as jint;
+            s.send_msg(&mut region(env, &data, 0, len)?, &anc, flags, to.as_ref())
         });
         int_result(env, r)
     })
@@ -563,7 +566,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nRecvMsg<'l>(
     meta: JIntArray<'l>,
     addr_out: JByteArray<'l>,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         let r = sock(h).and_then(|s| {
             if data.is_null() || anc_out.is_null() {
                 return Err(Error::invalid("buffers must not be null"));
@@ -571,21 +574,15 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nRecvMsg<'l>(
             check_addr_out(env, &addr_out)?;
             let space =
                 usize::try_from(anc_space).map_err(|_| Error::invalid("negative ancbufsize"))?;
-            let len = env
-                .get_array_length(&data)
-                .map_err(|_| Error::invalid("unreadable data buffer"))?
-                as usize;
-            let mut buf = vec![0u8; len];
-            let got = s.recv_msg(&mut buf, space, flags)?;
-            let anc = encode_ancillary(&got.ancillary);
             let room = env.get_array_length(&anc_out).unwrap_or(0) as usize;
+            // The data goes straight into the Java array (lent to each recvmsg call).
+            let len = array_len(env, &data, i32::MAX as usize, "data buffer")? as jint;
+            let got = s.recv_msg(&mut region(env, &data, 0, len)?, space, flags)?;
+            let anc = encode_ancillary(&got.ancillary);
             if anc.len() > room {
                 return Err(Error::invalid("ancillary output buffer too small"));
             }
-            let ok = env
-                .set_byte_array_region(&data, 0, signed(&buf[..got.len]))
-                .is_ok()
-                && env.set_byte_array_region(&anc_out, 0, signed(&anc)).is_ok()
+            let ok = env.set_byte_array_region(&anc_out, 0, signed(&anc)).is_ok()
                 && env
                     .set_int_array_region(&meta, 0, &[anc.len() as i32, got.flags])
                     .is_ok();

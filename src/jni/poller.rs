@@ -9,7 +9,7 @@ use jni::sys::{jint, jlong};
 use jni::JNIEnv;
 
 use super::boundary::guard;
-use super::convert::code;
+use super::convert::{code, try_vec, PANIC};
 use super::native_socket::SOCKETS;
 use crate::core::error::{Error, Result};
 use crate::core::poll;
@@ -37,7 +37,7 @@ pub extern "system" fn Java_org_sockbridge_Poller_nPoll<'l>(
     count: jint,
     timeout_nanos: jlong,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         match poll_entries(env, &fds, &handles, &events, &revents, count, timeout_nanos) {
             Ok(n) => n as jint,
             Err(e) => code(env, e),
@@ -74,9 +74,10 @@ fn poll_entries(
             ));
         }
     }
-    let mut raw_fds = vec![0i32; n];
-    let mut hs = vec![0i64; n];
-    let mut evs = vec![0i16; n];
+    // n is bounded by MAX_ENTRIES and by the arrays Java made; an allocation failure is an error.
+    let mut raw_fds = try_vec(n, 0i32)?;
+    let mut hs = try_vec(n, 0i64)?;
+    let mut evs = try_vec(n, 0i16)?;
     env.get_int_array_region(fds, 0, &mut raw_fds)
         .map_err(bad)?;
     env.get_long_array_region(handles, 0, &mut hs)
@@ -92,21 +93,26 @@ fn poll_entries(
         }
     }
     let _waiting: Vec<WaitGuard> = held.iter().map(|s| s.enter_wait()).collect::<Result<_>>()?;
-    let mut set: Vec<libc::pollfd> = raw_fds
-        .iter()
-        .zip(&evs)
-        .map(|(&fd, &events)| libc::pollfd {
-            fd,
-            events,
+    let mut set = try_vec(
+        n,
+        libc::pollfd {
+            fd: -1,
+            events: 0,
             revents: 0,
-        })
-        .collect();
+        },
+    )?;
+    for (p, (&fd, &events)) in set.iter_mut().zip(raw_fds.iter().zip(&evs)) {
+        p.fd = fd;
+        p.events = events;
+    }
     let ready = poll::poll(&mut set, timeout_of(timeout_nanos))?;
     if held.iter().any(|s| s.is_closed()) {
         return Err(Error::Closed);
     }
-    let out: Vec<i16> = set.iter().map(|p| p.revents).collect();
-    env.set_short_array_region(revents, 0, &out).map_err(bad)?;
+    for (e, p) in evs.iter_mut().zip(&set) {
+        *e = p.revents;
+    }
+    env.set_short_array_region(revents, 0, &evs).map_err(bad)?;
     Ok(ready)
 }
 
@@ -121,7 +127,7 @@ pub extern "system" fn Java_org_sockbridge_Poller_nFdOfObject<'l>(
     _: JClass<'l>,
     object: JObject<'l>,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         probe_fd(env, &object, 0).unwrap_or(-libc::EBADF)
     })
 }
@@ -146,19 +152,12 @@ fn object_field<'l>(
 const IN_MEMORY: i32 = i32::MIN;
 
 fn is_in_memory_stream(env: &mut JNIEnv, obj: &JObject) -> bool {
-    for class in [
-        "java/io/ByteArrayInputStream",
-        "java/lang/ProcessBuilder$NullInputStream",
-    ] {
-        let found = env.is_instance_of(obj, class).unwrap_or(false);
-        if env.exception_check().unwrap_or(false) {
-            let _ = env.exception_clear();
-        }
-        if found {
-            return true;
-        }
-    }
-    false
+    let Ok(c) = super::cached() else {
+        return false;
+    };
+    c.in_memory_streams
+        .iter()
+        .any(|class| env.is_instance_of(obj, class).unwrap_or(false))
 }
 
 fn probe_fd(env: &mut JNIEnv, obj: &JObject, depth: u32) -> Option<i32> {
@@ -168,37 +167,43 @@ fn probe_fd(env: &mut JNIEnv, obj: &JObject, depth: u32) -> Option<i32> {
     if is_in_memory_stream(env, obj) {
         return Some(IN_MEMORY);
     }
-    let is_descriptor = env
-        .is_instance_of(obj, "java/io/FileDescriptor")
-        .unwrap_or(false);
-    if is_descriptor {
-        return super::fd_of(env, obj).filter(|&fd| fd >= 0);
+    // A FileDescriptor itself (anything else is refused by fd_of's type check).
+    if let Ok(Some(fd)) = super::fd_of(env, obj) {
+        return (fd >= 0).then_some(fd);
     }
     if let Some(fd) = object_field(env, obj, "fd", "Ljava/io/FileDescriptor;") {
-        return super::fd_of(env, &fd).filter(|&fd| fd >= 0);
+        let found = super::fd_of(env, &fd).ok().flatten();
+        let _ = env.delete_local_ref(fd);
+        return found.filter(|&fd| fd >= 0);
     }
     for (name, sig) in [
         ("in", "Ljava/io/InputStream;"),
         ("out", "Ljava/io/OutputStream;"),
     ] {
         if let Some(inner) = object_field(env, obj, name, sig) {
-            if let Some(fd) = probe_fd(env, &inner, depth + 1) {
-                return Some(fd);
+            let found = probe_fd(env, &inner, depth + 1);
+            let _ = env.delete_local_ref(inner);
+            if found.is_some() {
+                return found;
             }
         }
     }
     None
 }
 
-/// The fd inside a `java.io.FileDescriptor`, or -1 (`EBADF` as a negative code) if it has none.
+/// The fd inside a `java.io.FileDescriptor` (`-EBADF` for `null` or one without an fd);
+/// any other kind of object throws `IllegalArgumentException`.
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_Poller_nFdOf<'l>(
     mut env: JNIEnv<'l>,
     _: JClass<'l>,
     descriptor: JObject<'l>,
 ) -> jint {
-    guard(&mut env, -1, |env| match super::fd_of(env, &descriptor) {
-        Some(fd) if fd >= 0 => fd,
-        _ => -libc::EBADF,
+    guard(&mut env, PANIC, |env| {
+        match super::fd_of(env, &descriptor) {
+            Ok(Some(fd)) if fd >= 0 => fd,
+            Ok(_) => -libc::EBADF,
+            Err(e) => code(env, e),
+        }
     })
 }

@@ -5,7 +5,7 @@ use jni::sys::{jint, jobject, jobjectArray, jstring};
 use jni::JNIEnv;
 
 use super::boundary::{guard, object};
-use super::convert::{opt_string, read_addr, string_array, throw};
+use super::convert::{opt_string, read_addr, string_array, throw, PANIC};
 use crate::core::addr::{self, MAX_ENCODED_LEN};
 use crate::core::error::{Error, Result};
 use crate::core::resolve::{self, HostEntry};
@@ -132,7 +132,7 @@ pub extern "system" fn Java_org_sockbridge_Resolver_nGetServByName<'l>(
     name: JString<'l>,
     proto: JString<'l>,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         let r = required(env, &name, "service name").and_then(|n| {
             let p = opt_string(env, &proto)?;
             resolve::getservbyname(&n, p.as_deref())
@@ -169,7 +169,7 @@ pub extern "system" fn Java_org_sockbridge_Resolver_nGetProtoByName<'l>(
     _: JClass<'l>,
     name: JString<'l>,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         let r = required(env, &name, "protocol name").and_then(|n| resolve::getprotobyname(&n));
         r.unwrap_or_else(|e| {
             throw(env, e);
@@ -216,10 +216,16 @@ pub extern "system" fn Java_org_sockbridge_Resolver_nInetNtop<'l>(
         if packed.is_null() {
             return Err(Error::invalid("packed address must not be null"));
         }
-        let b = env
-            .convert_byte_array(&packed)
+        // No packed address is longer than 16 bytes: any longer array gets the same error from
+        // its first 17 bytes, so no more is read (never a copy of a Java-sized array).
+        let total = env
+            .get_array_length(&packed)
+            .map_err(|_| Error::invalid("unreadable packed address"))? as usize;
+        let mut b = [0i8; 17];
+        let n = total.min(b.len());
+        env.get_byte_array_region(&packed, 0, &mut b[..n])
             .map_err(|_| Error::invalid("unreadable packed address"))?;
-        let text = resolve::inet_ntop(family, &b)?;
+        let text = resolve::inet_ntop(family, super::convert::bytes_of(&b[..n]))?;
         java_string(env, &text)
     })
 }

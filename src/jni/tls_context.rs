@@ -9,7 +9,7 @@ use jni::JNIEnv;
 use rustls::{ClientConfig, ServerConfig};
 
 use super::boundary::guard;
-use super::convert::throw;
+use super::convert::{throw, PANIC};
 use super::tls_policy::POLICIES;
 use crate::core::registry::Registry;
 
@@ -31,7 +31,7 @@ pub extern "system" fn Java_org_sockbridge_TlsContext_nCreate<'l>(
     policy: jlong,
     server: jboolean,
 ) -> jlong {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, jlong::from(PANIC), |env| {
         let built = POLICIES.get(policy).and_then(|p| {
             let p = p.lock().unwrap_or_else(|e| e.into_inner());
             Ok(if server != 0 {

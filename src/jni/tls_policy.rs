@@ -9,7 +9,7 @@ use jni::sys::{jboolean, jint, jlong, jobjectArray};
 use jni::JNIEnv;
 
 use super::boundary::{guard, object};
-use super::convert::{code, opt_string, throw};
+use super::convert::{code, opt_string, read_bytes, throw, PANIC};
 use crate::core::error::{Error, Result};
 use crate::core::registry::Registry;
 use crate::core::tls::policy::{TlsPolicy, TrustSource, VerifyMode};
@@ -24,12 +24,15 @@ fn with_policy<T>(h: jlong, f: impl FnOnce(&mut TlsPolicy) -> Result<T>) -> Resu
     f(&mut guard)
 }
 
+/// Largest PEM/DER input accepted (CA data, certificate chain, key): far above any real trust
+/// bundle (the system store is ~200 KiB), far below a size whose copy could hurt the process.
+pub const MAX_TLS_INPUT: usize = 16 << 20;
+
+/// Largest ALPN list: the TLS extension's own limit.
+const MAX_ALPN: usize = 0xffff;
+
 fn bytes(env: &mut JNIEnv, a: &JByteArray, what: &str) -> Result<Vec<u8>> {
-    if a.is_null() {
-        return Err(Error::invalid(format!("{what} must not be null")));
-    }
-    env.convert_byte_array(a)
-        .map_err(|_| Error::invalid(format!("unreadable {what}")))
+    read_bytes(env, a, MAX_TLS_INPUT, what)
 }
 
 fn unit(env: &mut JNIEnv, r: Result<()>) -> jint {
@@ -48,7 +51,7 @@ pub extern "system" fn Java_org_sockbridge_TlsPolicy_nNew<'l>(
     _: JClass<'l>,
     secure: jboolean,
 ) -> jlong {
-    guard(&mut env, -1, |_| {
+    guard(&mut env, jlong::from(PANIC), |_| {
         let p = if secure != 0 {
             TlsPolicy::secure_default()
         } else {
@@ -64,7 +67,7 @@ pub extern "system" fn Java_org_sockbridge_TlsPolicy_nCopy<'l>(
     _: JClass<'l>,
     h: jlong,
 ) -> jlong {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, jlong::from(PANIC), |env| {
         match with_policy(h, |p| Ok(p.clone())) {
             Ok(p) => POLICIES.insert(Mutex::new(p)),
             Err(e) => jlong::from(code(env, e)),
@@ -91,7 +94,7 @@ pub extern "system" fn Java_org_sockbridge_TlsPolicy_nSetVerify<'l>(
     h: jlong,
     mode: jint,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         let r = with_policy(h, |p| {
             p.verify = match mode {
                 0 => VerifyMode::None,
@@ -112,7 +115,7 @@ pub extern "system" fn Java_org_sockbridge_TlsPolicy_nSetCheckHostname<'l>(
     h: jlong,
     on: jboolean,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         let r = with_policy(h, |p| {
             p.check_hostname = on != 0;
             Ok(())
@@ -132,7 +135,7 @@ pub extern "system" fn Java_org_sockbridge_TlsPolicy_nAddTrust<'l>(
     path: JString<'l>,
     data: JByteArray<'l>,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         let source = (|| -> Result<TrustSource> {
             Ok(match kind {
                 0 => TrustSource::System,
@@ -170,7 +173,7 @@ pub extern "system" fn Java_org_sockbridge_TlsPolicy_nClearTrust<'l>(
     _: JClass<'l>,
     h: jlong,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         let r = with_policy(h, |p| {
             p.trust.clear();
             Ok(())
@@ -187,7 +190,7 @@ pub extern "system" fn Java_org_sockbridge_TlsPolicy_nSetIdentity<'l>(
     chain: JByteArray<'l>,
     key: JByteArray<'l>,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         let r = (|| {
             let c = bytes(env, &chain, "certificate chain")?;
             let k = bytes(env, &key, "private key")?;
@@ -205,9 +208,11 @@ pub extern "system" fn Java_org_sockbridge_TlsPolicy_nAddPin<'l>(
     digest: JByteArray<'l>,
     spki: jboolean,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         let r = (|| {
-            let d = bytes(env, &digest, "pin")?;
+            // Exactly 32 bytes; a longer array is refused before it is copied.
+            let d = read_bytes(env, &digest, 32, "pin")
+                .map_err(|_| Error::invalid("a SHA-256 pin has 32 bytes"))?;
             let sha256: [u8; 32] = d
                 .as_slice()
                 .try_into()
@@ -231,7 +236,7 @@ pub extern "system" fn Java_org_sockbridge_TlsPolicy_nSetPinsReplaceChain<'l>(
     h: jlong,
     on: jboolean,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         let r = with_policy(h, |p| {
             p.pins_replace_chain = on != 0;
             Ok(())
@@ -248,9 +253,9 @@ pub extern "system" fn Java_org_sockbridge_TlsPolicy_nSetAlpn<'l>(
     h: jlong,
     protocols: JByteArray<'l>,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         let r = (|| {
-            let raw = bytes(env, &protocols, "ALPN protocols")?;
+            let raw = read_bytes(env, &protocols, MAX_ALPN, "ALPN protocol list")?;
             let mut list = Vec::new();
             let mut rest = raw.as_slice();
             while let Some((&n, tail)) = rest.split_first() {
@@ -278,7 +283,7 @@ pub extern "system" fn Java_org_sockbridge_TlsPolicy_nSetVersions<'l>(
     min: jint,
     max: jint,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         let r = with_policy(h, |p| {
             p.min_version =
                 u16::try_from(min).map_err(|_| Error::invalid("bad minimum version"))?;
@@ -311,7 +316,7 @@ pub extern "system" fn Java_org_sockbridge_TlsPolicy_nSetCiphers<'l>(
     h: jlong,
     names: JString<'l>,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         let r = (|| {
             let list = opt_string(env, &names)?.unwrap_or_default();
             let chosen: Vec<String> = list
@@ -349,7 +354,7 @@ pub extern "system" fn Java_org_sockbridge_TlsPolicy_nSetEmptyTrustRejects<'l>(
     h: jlong,
     on: jboolean,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         let r = with_policy(h, |p| {
             p.empty_trust_rejects = on != 0;
             Ok(())

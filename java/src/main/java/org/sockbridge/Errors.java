@@ -11,6 +11,11 @@ final class Errors {
     static final int TLS_WANT_READ = -1_000_001;
     /** Must match {@code TLS_WANT_WRITE} in {@code src/jni/convert.rs}. */
     static final int TLS_WANT_WRITE = -1_000_002;
+    /**
+     * Must match {@code PANIC} in {@code src/jni/convert.rs}: a native panic, which leaves an
+     * {@code Error} pending; should the code ever be seen, it is an {@code Error}, never an errno.
+     */
+    static final int PANIC = -1_000_003;
 
     private Errors() {}
 
@@ -32,6 +37,9 @@ final class Errors {
 
     /** The exception for a negative code. */
     static SocketError exception(int code) {
+        if (code == PANIC) {
+            throw new Error("sockbridge internal error (native panic)");
+        }
         if (code == TIMEOUT) {
             return new SocketTimeout();
         }

@@ -2,6 +2,7 @@ package org.sockbridge;
 
 import java.io.Closeable;
 import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -17,7 +18,9 @@ import java.util.Objects;
  * <p>Each operation is one JNI call. The object is safe to use from several threads; {@link
  * #close()} from one thread wakes another blocked in {@code recv}, {@code accept}, {@code
  * connect} or {@link Poller} on this socket, which then fails with {@code EBADF}. A socket that
- * becomes unreachable without being closed is closed by a {@link Cleaner}.
+ * becomes unreachable without being closed is closed by a {@link Cleaner}; every method that hands
+ * the handle to native code ends with {@link Reference#reachabilityFence}, so the socket cannot
+ * become unreachable (and be closed by the Cleaner) while its own native call runs.
  */
 public final class NativeSocket implements Closeable, Selectable {
     private static final Cleaner CLEANER = Cleaner.create();
@@ -39,7 +42,11 @@ public final class NativeSocket implements Closeable, Selectable {
     private NativeSocket(long handle, long mode) throws SocketError {
         this.handle = handle;
         int[] info = new int[3];
-        Errors.check(nInfo(handle, info));
+        int r = nInfo(handle, info);
+        if (r < 0) {
+            nClose(handle); // not yet owned by a Cleaner: never leak it
+            Errors.check(r);
+        }
         this.family = info[0];
         this.type = info[1];
         this.proto = info[2];
@@ -95,7 +102,11 @@ public final class NativeSocket implements Closeable, Selectable {
 
     /** {@code dup()}: a new socket object on a duplicate fd, in the same mode. */
     public NativeSocket dup() throws SocketError {
-        return new NativeSocket(Errors.check(nDup(handle)), mode);
+        try {
+            return new NativeSocket(Errors.check(nDup(handle)), mode);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** {@code setdefaulttimeout}: the mode new sockets start in ({@code null} = blocking). */
@@ -113,7 +124,11 @@ public final class NativeSocket implements Closeable, Selectable {
     /** The real fd ({@code fileno()}); {@code EBADF} once closed. */
     @Override
     public int fileno() throws SocketError {
-        return Errors.check(nFileno(handle));
+        try {
+            return Errors.check(nFileno(handle));
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** The address family. */
@@ -143,18 +158,26 @@ public final class NativeSocket implements Closeable, Selectable {
 
     /** {@code detach()}: closes this object without closing the fd, and returns the fd. */
     public int detach() throws SocketError {
-        int fd = Errors.check(nDetach(handle));
-        cleanable.clean();
-        return fd;
+        try {
+            int fd = Errors.check(nDetach(handle));
+            cleanable.clean();
+            return fd;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     // ---- modes ----------------------------------------------------------------------------
 
     /** {@code settimeout}: {@code null} = blocking, 0 = non-blocking, else seconds (> 0). */
     public void setTimeout(Double seconds) throws SocketError {
-        long m = toMode(seconds);
-        Errors.check(nSetMode(handle, m));
-        mode = m;
+        try {
+            long m = toMode(seconds);
+            Errors.check(nSetMode(handle, m));
+            mode = m;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** {@code gettimeout}: {@code null} when blocking, 0.0 when non-blocking. */
@@ -196,13 +219,21 @@ public final class NativeSocket implements Closeable, Selectable {
 
     /** {@code bind(address)}. */
     public void bind(SockAddr address) throws SocketError {
-        byte[] a = address.encoded();
-        Errors.check(nBind(handle, a, a.length));
+        try {
+            byte[] a = address.encoded();
+            Errors.check(nBind(handle, a, a.length));
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** {@code listen(backlog)}; a negative backlog counts as 0. */
     public void listen(int backlog) throws SocketError {
-        Errors.check(nListen(handle, backlog));
+        try {
+            Errors.check(nListen(handle, backlog));
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** A connection returned by {@link #accept()}. */
@@ -220,27 +251,43 @@ public final class NativeSocket implements Closeable, Selectable {
 
     /** {@code accept()}: waits per this socket's mode; {@code EAGAIN} when non-blocking. */
     public Accepted accept() throws SocketError {
-        byte[] out = new byte[SockAddr.OUT_BUFFER];
-        long m = defaultMode;
-        long h = Errors.check(nAccept(handle, m, out));
-        return new Accepted(new NativeSocket(h, m), SockAddr.fromOut(out));
+        try {
+            byte[] out = new byte[SockAddr.OUT_BUFFER];
+            long m = defaultMode;
+            long h = Errors.check(nAccept(handle, m, out));
+            return new Accepted(new NativeSocket(h, m), SockAddr.fromOut(out));
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** {@code connect(address)}: {@code EINPROGRESS} when non-blocking. */
     public void connect(SockAddr address) throws SocketError {
-        byte[] a = address.encoded();
-        Errors.check(nConnect(handle, a, a.length));
+        try {
+            byte[] a = address.encoded();
+            Errors.check(nConnect(handle, a, a.length));
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** {@code connect_ex(address)}: the errno instead of an exception (0 on success). */
     public int connectEx(SockAddr address) throws SocketError {
-        byte[] a = address.encoded();
-        return Errors.check(nConnectEx(handle, a, a.length));
+        try {
+            byte[] a = address.encoded();
+            return Errors.check(nConnectEx(handle, a, a.length));
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** {@code shutdown(how)} with {@code SHUT_RD}, {@code SHUT_WR} or {@code SHUT_RDWR}. */
     public void shutdown(int how) throws SocketError {
-        Errors.check(nShutdown(handle, how));
+        try {
+            Errors.check(nShutdown(handle, how));
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** {@code getsockname()}. */
@@ -254,10 +301,14 @@ public final class NativeSocket implements Closeable, Selectable {
     }
 
     private SockAddr name(boolean peer) throws SocketError {
-        byte[] out = new byte[SockAddr.OUT_BUFFER];
-        Errors.check(nName(handle, peer, out));
-        SockAddr a = SockAddr.fromOut(out);
-        return a != null ? a : SockAddr.unix(new byte[0]);
+        try {
+            byte[] out = new byte[SockAddr.OUT_BUFFER];
+            Errors.check(nName(handle, peer, out));
+            SockAddr a = SockAddr.fromOut(out);
+            return a != null ? a : SockAddr.unix(new byte[0]);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     // ---- data -----------------------------------------------------------------------------
@@ -272,8 +323,12 @@ public final class NativeSocket implements Closeable, Selectable {
 
     /** {@code send(data[off:off+len], flags)}: bytes sent. */
     public int send(byte[] buf, int off, int len, int flags) throws SocketError {
-        checkRegion(buf, off, len);
-        return Errors.check(nSend(handle, buf, off, len, flags));
+        try {
+            checkRegion(buf, off, len);
+            return Errors.check(nSend(handle, buf, off, len, flags));
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** {@code send(data)}. */
@@ -283,8 +338,12 @@ public final class NativeSocket implements Closeable, Selectable {
 
     /** {@code sendall(data[off:off+len], flags)}. */
     public void sendAll(byte[] buf, int off, int len, int flags) throws SocketError {
-        checkRegion(buf, off, len);
-        Errors.check(nSendAll(handle, buf, off, len, flags));
+        try {
+            checkRegion(buf, off, len);
+            Errors.check(nSendAll(handle, buf, off, len, flags));
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** {@code sendall(data)}. */
@@ -294,9 +353,13 @@ public final class NativeSocket implements Closeable, Selectable {
 
     /** {@code sendto(data[off:off+len], flags, address)}: bytes sent. */
     public int sendTo(byte[] buf, int off, int len, int flags, SockAddr address) throws SocketError {
-        checkRegion(buf, off, len);
-        byte[] a = address.encoded();
-        return Errors.check(nSendTo(handle, buf, off, len, flags, a, a.length));
+        try {
+            checkRegion(buf, off, len);
+            byte[] a = address.encoded();
+            return Errors.check(nSendTo(handle, buf, off, len, flags, a, a.length));
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** {@code sendto(data, address)}. */
@@ -306,8 +369,12 @@ public final class NativeSocket implements Closeable, Selectable {
 
     /** {@code recv_into(buf[off:off+len], flags)}: bytes received, 0 at end of stream. */
     public int recv(byte[] buf, int off, int len, int flags) throws SocketError {
-        checkRegion(buf, off, len);
-        return Errors.check(nRecv(handle, buf, off, len, flags));
+        try {
+            checkRegion(buf, off, len);
+            return Errors.check(nRecv(handle, buf, off, len, flags));
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** {@code recv(bufsize, flags)}: a new array of the bytes received. */
@@ -335,10 +402,14 @@ public final class NativeSocket implements Closeable, Selectable {
 
     /** {@code recvfrom_into(buf[off:off+len], flags)}: the sender's address in every mode. */
     public Received recvFrom(byte[] buf, int off, int len, int flags) throws SocketError {
-        checkRegion(buf, off, len);
-        byte[] out = new byte[SockAddr.OUT_BUFFER];
-        int n = Errors.check(nRecvFrom(handle, buf, off, len, flags, out));
-        return new Received(n, SockAddr.fromOut(out));
+        try {
+            checkRegion(buf, off, len);
+            byte[] out = new byte[SockAddr.OUT_BUFFER];
+            int n = Errors.check(nRecvFrom(handle, buf, off, len, flags, out));
+            return new Received(n, SockAddr.fromOut(out));
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** What {@link #recvMsg} received. */
@@ -362,53 +433,77 @@ public final class NativeSocket implements Closeable, Selectable {
 
     /** {@code sendmsg([data], ancillary, flags, address)}; {@code address} may be null. */
     public int sendMsg(byte[] data, List<Ancillary> ancillary, int flags, SockAddr address) throws SocketError {
-        Objects.requireNonNull(data, "data");
-        byte[] anc = Ancillary.encode(ancillary);
-        byte[] a = address == null ? null : address.encoded();
-        return Errors.check(nSendMsg(handle, data, anc, flags, a, a == null ? 0 : a.length));
+        try {
+            Objects.requireNonNull(data, "data");
+            byte[] anc = Ancillary.encode(ancillary);
+            byte[] a = address == null ? null : address.encoded();
+            return Errors.check(nSendMsg(handle, data, anc, flags, a, a == null ? 0 : a.length));
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** {@code recvmsg(bufsize, ancbufsize, flags)}. */
     public Message recvMsg(int bufsize, int ancbufsize, int flags) throws SocketError {
-        if (bufsize < 0 || ancbufsize < 0) {
-            throw new IllegalArgumentException("negative buffer size in recvmsg()");
+        try {
+            if (bufsize < 0 || ancbufsize < 0) {
+                throw new IllegalArgumentException("negative buffer size in recvmsg()");
+            }
+            byte[] data = new byte[bufsize];
+            byte[] anc = new byte[ancbufsize];
+            int[] meta = new int[2];
+            byte[] out = new byte[SockAddr.OUT_BUFFER];
+            int n = Errors.check(nRecvMsg(handle, data, ancbufsize, flags, anc, meta, out));
+            return new Message(Arrays.copyOf(data, n), Ancillary.decode(anc, meta[0]), meta[1], SockAddr.fromOut(out));
+        } finally {
+            Reference.reachabilityFence(this);
         }
-        byte[] data = new byte[bufsize];
-        byte[] anc = new byte[ancbufsize];
-        int[] meta = new int[2];
-        byte[] out = new byte[SockAddr.OUT_BUFFER];
-        int n = Errors.check(nRecvMsg(handle, data, ancbufsize, flags, anc, meta, out));
-        return new Message(Arrays.copyOf(data, n), Ancillary.decode(anc, meta[0]), meta[1], SockAddr.fromOut(out));
     }
 
     // ---- options --------------------------------------------------------------------------
 
     /** {@code setsockopt(level, name, int)}. */
     public void setSockOpt(int level, int name, int value) throws SocketError {
-        Errors.check(nSetOptInt(handle, level, name, value));
+        try {
+            Errors.check(nSetOptInt(handle, level, name, value));
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** {@code setsockopt(level, name, bytes)}: a packed struct or string value. */
     public void setSockOpt(int level, int name, byte[] value) throws SocketError {
-        Objects.requireNonNull(value, "value");
-        Errors.check(nSetOptBytes(handle, level, name, value));
+        try {
+            Objects.requireNonNull(value, "value");
+            Errors.check(nSetOptBytes(handle, level, name, value));
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** {@code getsockopt(level, name)}: the value as a C int. */
     public int getSockOpt(int level, int name) throws SocketError {
-        int[] out = new int[1];
-        Errors.check(nGetOptInt(handle, level, name, out));
-        return out[0];
+        try {
+            int[] out = new int[1];
+            Errors.check(nGetOptInt(handle, level, name, out));
+            return out[0];
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** {@code getsockopt(level, name, buflen)}: the raw bytes (1 ≤ buflen ≤ 1024). */
     public byte[] getSockOpt(int level, int name, int buflen) throws SocketError {
-        if (buflen <= 0 || buflen > 1024) {
-            throw new IllegalArgumentException("getsockopt buflen out of range");
+        try {
+            if (buflen <= 0 || buflen > 1024) {
+                throw new IllegalArgumentException("getsockopt buflen out of range");
+            }
+            byte[] out = new byte[buflen];
+            int n = Errors.check(nGetOptBytes(handle, level, name, out, buflen));
+            return Arrays.copyOf(out, n);
+        } finally {
+            Reference.reachabilityFence(this);
         }
-        byte[] out = new byte[buflen];
-        int n = Errors.check(nGetOptBytes(handle, level, name, out, buflen));
-        return Arrays.copyOf(out, n);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package org.sockbridge;
 
+import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,11 +15,22 @@ public final class PollSet {
     private final Map<Integer, long[]> entries = new LinkedHashMap<>();
     /** The Java I/O objects registered (not ints or sockets), to recognise drained pipes. */
     private final Map<Integer, Object> ioObjects = new java.util.HashMap<>();
+    /**
+     * The sockets registered: their handles are passed to native code, so the set keeps them
+     * reachable (a socket collected while registered would be closed by its Cleaner and its fd
+     * number reused under the poll).
+     */
+    private final Map<Integer, Selectable> sockets = new java.util.HashMap<>();
 
     /** {@code register(fd, eventmask)}; registering again replaces the mask. */
     public void register(Object fdOrObject, int events) throws SocketError {
         int fd = Poller.fdOf(fdOrObject);
         entries.put(fd, new long[] {events & 0xffff, Poller.handleOf(fdOrObject)});
+        if (fdOrObject instanceof NativeSocket) {
+            sockets.put(fd, (NativeSocket) fdOrObject);
+        } else {
+            sockets.remove(fd);
+        }
         if (fdOrObject instanceof Integer || fdOrObject instanceof Selectable) {
             ioObjects.remove(fd);
         } else {
@@ -40,6 +52,7 @@ public final class PollSet {
     public void unregister(Object fdOrObject) throws SocketError {
         int fd = Poller.fdOf(fdOrObject);
         ioObjects.remove(fd);
+        sockets.remove(fd);
         if (entries.remove(fd) == null) {
             throw new NoSuchElementException(Integer.toString(fd));
         }
@@ -63,7 +76,11 @@ public final class PollSet {
             handles[i] = e.getValue()[1];
             i++;
         }
-        Poller.poll(fds, handles, events, revents, n, nanos);
+        try {
+            Poller.poll(fds, handles, events, revents, n, nanos);
+        } finally {
+            Reference.reachabilityFence(sockets);
+        }
         List<int[]> out = new ArrayList<>();
         for (i = 0; i < n; i++) {
             if ((revents[i] & SocketConstants.POLLNVAL) != 0 && Poller.inMemory(ioObjects.get(fds[i]))) {

@@ -1,6 +1,7 @@
 package org.sockbridge;
 
 import java.io.FileDescriptor;
+import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -158,7 +159,12 @@ public final class Poller {
                 i++;
             }
         }
-        Errors.check(nPoll(fds, handles, events, revents, n, timeout));
+        try {
+            Errors.check(nPoll(fds, handles, events, revents, n, timeout));
+        } finally {
+            // The sockets whose handles are in the call stay reachable until it returns.
+            Reference.reachabilityFence(lists);
+        }
         int[][] out = new int[3][];
         i = 0;
         for (int k = 0; k < 3; k++) {

@@ -2,6 +2,7 @@ package org.sockbridge;
 
 import java.io.ByteArrayOutputStream;
 import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +67,11 @@ public final class TlsPolicy {
 
     /** An independent copy. */
     public TlsPolicy copy() throws SocketError {
-        return new TlsPolicy(nCopy(handle));
+        try {
+            return new TlsPolicy(nCopy(handle));
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     long handle() {
@@ -75,62 +80,102 @@ public final class TlsPolicy {
 
     /** Sets the verify mode. */
     public TlsPolicy verify(Verify mode) throws SocketError {
-        nSetVerify(handle, mode.ordinal());
-        return this;
+        try {
+            nSetVerify(handle, mode.ordinal());
+            return this;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** Turns the hostname check on or off. */
     public TlsPolicy checkHostname(boolean on) throws SocketError {
-        nSetCheckHostname(handle, on);
-        return this;
+        try {
+            nSetCheckHostname(handle, on);
+            return this;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** Removes every trust source (including the system store of the defaults). */
     public TlsPolicy clearTrust() throws SocketError {
-        nClearTrust(handle);
-        return this;
+        try {
+            nClearTrust(handle);
+            return this;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** Trusts the operating system's CA store. */
     public TlsPolicy trustSystemStore() throws SocketError {
-        nAddTrust(handle, 0, null, null);
-        return this;
+        try {
+            nAddTrust(handle, 0, null, null);
+            return this;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** Trusts the CA certificates in a PEM file. */
     public TlsPolicy trustCaFile(String path) throws SocketError {
-        nAddTrust(handle, 1, path, null);
-        return this;
+        try {
+            nAddTrust(handle, 1, path, null);
+            return this;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** Trusts the CA certificates in a directory of PEM files. */
     public TlsPolicy trustCaDirectory(String path) throws SocketError {
-        nAddTrust(handle, 2, path, null);
-        return this;
+        try {
+            nAddTrust(handle, 2, path, null);
+            return this;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** Trusts CA certificates given in memory (PEM, or one DER certificate). */
     public TlsPolicy trustCaData(byte[] pemOrDer) throws SocketError {
-        nAddTrust(handle, 3, null, pemOrDer);
-        return this;
+        try {
+            nAddTrust(handle, 3, null, pemOrDer);
+            return this;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** Our certificate chain and private key (PEM; PKCS#8, PKCS#1 or SEC1 keys). */
     public TlsPolicy identity(byte[] chainPem, byte[] keyPem) throws SocketError {
-        nSetIdentity(handle, chainPem, keyPem);
-        return this;
+        try {
+            nSetIdentity(handle, chainPem, keyPem);
+            return this;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** Accept the peer only if its certificate's (or, with {@code spki}, its public key's) SHA-256 is one of the pins. */
     public TlsPolicy pinSha256(byte[] digest, boolean spki) throws SocketError {
-        nAddPin(handle, digest, spki);
-        return this;
+        try {
+            nAddPin(handle, digest, spki);
+            return this;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** With pins: a pinned certificate is accepted without chain validation. */
     public TlsPolicy pinsReplaceChainValidation(boolean on) throws SocketError {
-        nSetPinsReplaceChain(handle, on);
-        return this;
+        try {
+            nSetPinsReplaceChain(handle, on);
+            return this;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /**
@@ -139,29 +184,41 @@ public final class TlsPolicy {
      * default: an empty trust store is refused when the context is built.
      */
     public TlsPolicy emptyTrustRejects(boolean on) throws SocketError {
-        nSetEmptyTrustRejects(handle, on);
-        return this;
+        try {
+            nSetEmptyTrustRejects(handle, on);
+            return this;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** ALPN protocols, in preference order. */
     public TlsPolicy alpn(List<String> protocols) throws SocketError {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        for (String p : protocols) {
-            byte[] b = p.getBytes(StandardCharsets.US_ASCII);
-            if (b.length == 0 || b.length > 255) {
-                throw new IllegalArgumentException("an ALPN protocol has 1 to 255 bytes: " + p);
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            for (String p : protocols) {
+                byte[] b = p.getBytes(StandardCharsets.US_ASCII);
+                if (b.length == 0 || b.length > 255) {
+                    throw new IllegalArgumentException("an ALPN protocol has 1 to 255 bytes: " + p);
+                }
+                out.write(b.length);
+                out.write(b, 0, b.length);
             }
-            out.write(b.length);
-            out.write(b, 0, b.length);
+            nSetAlpn(handle, out.toByteArray());
+            return this;
+        } finally {
+            Reference.reachabilityFence(this);
         }
-        nSetAlpn(handle, out.toByteArray());
-        return this;
     }
 
     /** Lowest and highest protocol version ({@link #TLS1_2}, {@link #TLS1_3}; 0 = no limit). */
     public TlsPolicy versions(int min, int max) throws SocketError {
-        nSetVersions(handle, min, max);
-        return this;
+        try {
+            nSetVersions(handle, min, max);
+            return this;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /**
@@ -170,8 +227,12 @@ public final class TlsPolicy {
      * names no supported suite fails with "No cipher can be selected."
      */
     public TlsPolicy ciphers(List<String> openSslNames) throws SocketError {
-        nSetCiphers(handle, String.join(":", openSslNames));
-        return this;
+        try {
+            nSetCiphers(handle, String.join(":", openSslNames));
+            return this;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** The OpenSSL names of every cipher suite available. */
@@ -181,11 +242,15 @@ public final class TlsPolicy {
 
     /** The trusted CA certificates, DER. */
     public List<byte[]> caCertificates() throws SocketError {
-        List<byte[]> out = new ArrayList<>();
-        for (byte[] der : nCaCertificates(handle)) {
-            out.add(der);
+        try {
+            List<byte[]> out = new ArrayList<>();
+            for (byte[] der : nCaCertificates(handle)) {
+                out.add(der);
+            }
+            return out;
+        } finally {
+            Reference.reachabilityFence(this);
         }
-        return out;
     }
 
     private static native long nNew(boolean secure);
