@@ -45,5 +45,9 @@ fn recvmsg_with_ancillary_space_does_not_allocate_per_call() {
         let got = b.recv_msg(&mut buf[..], 256, 0).unwrap();
         assert_eq!(&buf[..got.len], b"ping");
     }
-    assert_eq!(allocations() - before, 0, "allocations in 100 recvmsg calls");
+    assert_eq!(
+        allocations() - before,
+        0,
+        "allocations in 100 recvmsg calls"
+    );
 }
