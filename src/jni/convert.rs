@@ -186,7 +186,8 @@ pub fn write_addr(env: &mut JNIEnv, out: &JByteArray, addr: &SockAddr) -> Result
         .map_err(|_| Error::invalid("address buffer is unwritable"))
 }
 
-/// A Java string as a Rust `String`; `None` for Java `null`.
+/// A Java string as a Rust `String`; `None` for Java `null`. The copy is allocated fallibly: a
+/// string too large for the memory left is an error, never a process abort.
 pub fn opt_string(env: &mut JNIEnv, s: &JString) -> Result<Option<String>> {
     if s.is_null() {
         return Ok(None);
@@ -194,7 +195,13 @@ pub fn opt_string(env: &mut JNIEnv, s: &JString) -> Result<Option<String>> {
     let java = env
         .get_string(s)
         .map_err(|_| Error::invalid("unreadable string"))?;
-    Ok(Some(java.into()))
+    // Borrows the JVM's bytes when they are already UTF-8 (no NUL, no supplementary characters).
+    let text: std::borrow::Cow<str> = (&java).into();
+    let mut out = String::new();
+    out.try_reserve_exact(text.len())
+        .map_err(|_| Error::invalid("string argument is too large"))?;
+    out.push_str(&text);
+    Ok(Some(out))
 }
 
 /// Views `i8` (Java `byte`) as `u8`.

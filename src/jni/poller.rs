@@ -84,7 +84,10 @@ fn poll_entries(
         .map_err(bad)?;
     env.get_short_array_region(events, 0, &mut evs)
         .map_err(bad)?;
+    let sockets = hs.iter().filter(|&&h| h != 0).count();
     let mut held: Vec<Arc<Socket>> = Vec::new();
+    held.try_reserve_exact(sockets)
+        .map_err(|_| Error::invalid("cannot allocate the poll set"))?;
     for (i, &h) in hs.iter().enumerate() {
         if h != 0 {
             let s = SOCKETS.get(h)?;
@@ -92,7 +95,13 @@ fn poll_entries(
             held.push(s);
         }
     }
-    let _waiting: Vec<WaitGuard> = held.iter().map(|s| s.enter_wait()).collect::<Result<_>>()?;
+    let mut waiting: Vec<WaitGuard> = Vec::new();
+    waiting
+        .try_reserve_exact(held.len())
+        .map_err(|_| Error::invalid("cannot allocate the poll set"))?;
+    for s in &held {
+        waiting.push(s.enter_wait()?);
+    }
     let mut set = try_vec(
         n,
         libc::pollfd {

@@ -71,4 +71,35 @@ public class ReachabilityTest {
             }
         }
     }
+
+    /** Registers a socket and keeps no reference to it but a weak one. */
+    private static WeakReference<NativeSocket> registerDropped(PollSet set, NativeSocket[] peerOut) throws Exception {
+        NativeSocket[] p = NativeSocket.pair(AF_UNIX, SOCK_STREAM, 0);
+        set.register(p[0], POLLIN);
+        peerOut[0] = p[1];
+        return new WeakReference<>(p[0]);
+    }
+
+    /**
+     * A poll set passes its sockets' handles to native code, so it keeps them reachable: otherwise
+     * a registered socket the program dropped is closed by its Cleaner and the poll fails with
+     * EBADF (or watches whatever reuses the fd number).
+     */
+    @Test(timeout = 30_000)
+    public void aPollSetKeepsItsSocketsReachable() throws Exception {
+        PollSet set = new PollSet();
+        NativeSocket[] peer = new NativeSocket[1];
+        WeakReference<NativeSocket> weak = registerDropped(set, peer);
+        try (NativeSocket b = peer[0]) {
+            for (int i = 0; i < 10 && weak.get() != null; i++) {
+                System.gc();
+                Thread.sleep(50);
+            }
+            assertNotNull("a registered socket was collected", weak.get());
+            b.sendAll(new byte[] {1});
+            java.util.List<int[]> ready = set.poll(5000.0);
+            assertEquals(1, ready.size());
+            assertEquals(POLLIN, ready.get(0)[1] & POLLIN);
+        }
+    }
 }
