@@ -87,48 +87,61 @@ pub fn throw(env: &mut JNIEnv, e: Error) {
     if env.exception_check().unwrap_or(true) {
         return;
     }
-    let (class, number, message) = match e {
-        Error::Os(n) => ("org/sockbridge/SocketError", n, strerror(n)),
+    let (class, number, message, verify) = match e {
+        Error::Os(n) => ("org/sockbridge/SocketError", n, strerror(n), None),
         Error::Closed => (
             "org/sockbridge/SocketError",
             libc::EBADF,
             strerror(libc::EBADF),
+            None,
         ),
-        Error::Message(m) => ("org/sockbridge/SocketError", 0, m),
-        Error::Timeout => ("org/sockbridge/SocketTimeout", 0, "timed out".into()),
-        Error::Lookup(c) => ("org/sockbridge/AddressLookupError", c, gai_strerror(c)),
-        Error::Host(c) => ("org/sockbridge/HostLookupError", c, hstrerror(c)),
-        Error::InvalidArgument(m) => {
-            let _ = env.throw_new("java/lang/IllegalArgumentException", m);
-            return;
-        }
-        Error::Tls(f) => {
-            let Ok(text) = env.new_string(&f.message) else {
-                return;
-            };
-            let made = env.new_object(
-                "org/sockbridge/TlsError",
-                "(ILjava/lang/String;I)V",
-                &[
-                    JValue::Int(f.reason.code()),
-                    JValue::Object(&text),
-                    JValue::Int(f.verify_code),
-                ],
-            );
-            if let Ok(obj) = made {
-                let _ = env.throw(jni::objects::JThrowable::from(obj));
-            }
-            return;
-        }
+        Error::Message(m) => ("org/sockbridge/SocketError", 0, m, None),
+        Error::Timeout => ("org/sockbridge/SocketTimeout", 0, "timed out".into(), None),
+        Error::Lookup(c) => (
+            "org/sockbridge/AddressLookupError",
+            c,
+            gai_strerror(c),
+            None,
+        ),
+        Error::Host(c) => ("org/sockbridge/HostLookupError", c, hstrerror(c), None),
+        Error::InvalidArgument(m) => ("java/lang/IllegalArgumentException", 0, m, None),
+        Error::Tls(f) => (
+            "org/sockbridge/TlsError",
+            f.reason.code(),
+            f.message,
+            Some(f.verify_code),
+        ),
     };
-    let Ok(text) = env.new_string(&message) else {
+    throw_new(env, class, number, &message, verify);
+}
+
+/// Makes and throws `class` with the constructor [`super::EXCEPTIONS`] gives it, through the
+/// class and constructor cached at load: `(message)` for `java.lang` classes, `(int, message)`
+/// for ours, `(int, message, int)` for `TlsError`.
+fn throw_new(env: &mut JNIEnv, class: &str, number: jint, message: &str, verify: Option<jint>) {
+    let Ok(cached) = super::cached() else {
+        let _ = env.throw_new("java/lang/Error", message);
         return;
     };
-    let made = env.new_object(
-        class,
-        "(ILjava/lang/String;)V",
-        &[JValue::Int(number), JValue::Object(&text)],
-    );
+    let Some(t) = cached.exceptions.iter().find(|t| t.name == class) else {
+        let _ = env.throw_new("java/lang/Error", message);
+        return;
+    };
+    let Ok(text) = env.new_string(message) else {
+        return; // OutOfMemoryError pending
+    };
+    let mut args = Vec::with_capacity(3);
+    if t.signature.starts_with("(I") {
+        args.push(JValue::Int(number).as_jni());
+    }
+    args.push(JValue::Object(&text).as_jni());
+    if let Some(v) = verify {
+        args.push(JValue::Int(v).as_jni());
+    }
+    // SAFETY: the constructor ID belongs to this class and `args` match its signature (the
+    // table in EXCEPTIONS: an optional leading int, the message, TlsError's trailing int).
+    let made = unsafe { env.new_object_unchecked(&t.class, t.ctor, &args) };
+    let _ = env.delete_local_ref(text);
     if let Ok(obj) = made {
         let _ = env.throw(jni::objects::JThrowable::from(obj));
     }
@@ -137,7 +150,7 @@ pub fn throw(env: &mut JNIEnv, e: Error) {
 /// Throws a `NullPointerException` naming the argument.
 pub fn throw_null(env: &mut JNIEnv, what: &str) {
     if !env.exception_check().unwrap_or(true) {
-        let _ = env.throw_new("java/lang/NullPointerException", what);
+        throw_new(env, "java/lang/NullPointerException", 0, what, None);
     }
 }
 
@@ -225,7 +238,11 @@ pub fn signed(b: &[u8]) -> &[i8] {
 /// A Java `String[]` of `items` (slow path: results of lookups and session queries).
 pub fn string_array<'l>(env: &mut JNIEnv<'l>, items: &[String]) -> Result<JObjectArray<'l>> {
     let arr = env
-        .new_object_array(items.len() as i32, "java/lang/String", JObject::null())
+        .new_object_array(
+            items.len() as i32,
+            &super::cached()?.string_class,
+            JObject::null(),
+        )
         .map_err(|_| Error::invalid("cannot allocate result"))?;
     for (i, item) in items.iter().enumerate() {
         let js = env
@@ -246,7 +263,11 @@ pub fn bytes_array<'l, 'a>(
 ) -> Result<JObjectArray<'l>> {
     let items: Vec<&[u8]> = items.collect();
     let arr = env
-        .new_object_array(items.len() as i32, "[B", JObject::null())
+        .new_object_array(
+            items.len() as i32,
+            &super::cached()?.byte_array_class,
+            JObject::null(),
+        )
         .map_err(|_| Error::invalid("cannot allocate result"))?;
     for (i, bytes) in items.iter().enumerate() {
         let b = env

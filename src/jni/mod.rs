@@ -21,7 +21,7 @@ pub mod tls_socket;
 
 use std::sync::OnceLock;
 
-use ::jni::objects::{GlobalRef, JFieldID, JObject};
+use ::jni::objects::{GlobalRef, JFieldID, JMethodID, JObject};
 use ::jni::signature::{Primitive, ReturnType};
 use ::jni::sys::{jint, JNI_ERR, JNI_VERSION_1_8};
 use ::jni::{JNIEnv, JavaVM};
@@ -41,7 +41,43 @@ pub(crate) struct Cached {
     /// A `java.lang.Error` made at load, thrown when a panic's own `Error` cannot be made
     /// (e.g. the heap is exhausted), so that a panic never reaches Java as a plain return value.
     pub internal_error: GlobalRef,
+    /// The exceptions native code throws, with their constructors (see [`EXCEPTIONS`]).
+    pub exceptions: Vec<Throwable>,
+    /// `java.lang.String` and `byte[]`, the element classes of the arrays we return.
+    pub string_class: GlobalRef,
+    /// `byte[]`.
+    pub byte_array_class: GlobalRef,
 }
+
+/// An exception class and the constructor native code calls.
+pub(crate) struct Throwable {
+    /// JNI name, e.g. `org/sockbridge/SocketError`.
+    pub name: &'static str,
+    /// Constructor signature.
+    pub signature: &'static str,
+    /// The class.
+    pub class: GlobalRef,
+    /// Its constructor with `signature`.
+    pub ctor: JMethodID,
+}
+
+/// The exceptions thrown from native code: `(class, constructor signature)`. Resolved through
+/// the loader of the class that loaded the library (the facade's own).
+pub(crate) const EXCEPTIONS: [(&str, &str); 7] = [
+    ("org/sockbridge/SocketError", "(ILjava/lang/String;)V"),
+    ("org/sockbridge/SocketTimeout", "(ILjava/lang/String;)V"),
+    (
+        "org/sockbridge/AddressLookupError",
+        "(ILjava/lang/String;)V",
+    ),
+    ("org/sockbridge/HostLookupError", "(ILjava/lang/String;)V"),
+    ("org/sockbridge/TlsError", "(ILjava/lang/String;I)V"),
+    (
+        "java/lang/IllegalArgumentException",
+        "(Ljava/lang/String;)V",
+    ),
+    ("java/lang/NullPointerException", "(Ljava/lang/String;)V"),
+];
 
 static CACHE: OnceLock<Cached> = OnceLock::new();
 
@@ -74,11 +110,27 @@ fn load_cache(env: &mut JNIEnv) -> ::jni::errors::Result<Cached> {
         "(Ljava/lang/String;)V",
         &[(&message).into()],
     )?;
+    let mut exceptions = Vec::new();
+    for (name, signature) in EXCEPTIONS {
+        let class = env.find_class(name)?;
+        let ctor = env.get_method_id(&class, "<init>", signature)?;
+        exceptions.push(Throwable {
+            name,
+            signature,
+            class: env.new_global_ref(&class)?,
+            ctor,
+        });
+    }
+    let string_class = env.find_class("java/lang/String")?;
+    let byte_array_class = env.find_class("[B")?;
     Ok(Cached {
         file_descriptor,
         fd_field,
         in_memory_streams,
         internal_error: env.new_global_ref(&error)?,
+        exceptions,
+        string_class: env.new_global_ref(&string_class)?,
+        byte_array_class: env.new_global_ref(&byte_array_class)?,
     })
 }
 
