@@ -206,9 +206,12 @@ fn parse_control(control: &[u64], len: usize) -> Vec<Ancillary> {
         let mut c = libc::CMSG_FIRSTHDR(&msg);
         while !c.is_null() {
             let data = libc::CMSG_DATA(c);
+            let start = data.offset_from(control.as_ptr().cast()) as usize;
+            // Never past what the kernel filled, whatever cmsg_len claims.
             let n = (*c)
                 .cmsg_len
-                .saturating_sub(data.offset_from(c.cast()) as usize);
+                .saturating_sub(data.offset_from(c.cast()) as usize)
+                .min(len.saturating_sub(start));
             out.push(Ancillary {
                 level: (*c).cmsg_level,
                 kind: (*c).cmsg_type,

@@ -574,7 +574,17 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nRecvMsg<'l>(
             check_addr_out(env, &addr_out)?;
             let space =
                 usize::try_from(anc_space).map_err(|_| Error::invalid("negative ancbufsize"))?;
+            // Every output array is checked before the call, so a bad one never costs a
+            // message (and its passed fds). The encoded control messages never outgrow the
+            // control space they arrived in (12-byte headers against cmsg's 16), so `space`
+            // bytes always hold them.
             let room = env.get_array_length(&anc_out).unwrap_or(0) as usize;
+            if room < space {
+                return Err(Error::invalid("ancillary output buffer too small"));
+            }
+            if meta.is_null() || env.get_array_length(&meta).unwrap_or(0) < 2 {
+                return Err(Error::invalid("meta array must hold 2 ints"));
+            }
             // The data goes straight into the Java array (lent to each recvmsg call).
             let len = array_len(env, &data, i32::MAX as usize, "data buffer")? as jint;
             let got = s.recv_msg(&mut region(env, &data, 0, len)?, space, flags)?;

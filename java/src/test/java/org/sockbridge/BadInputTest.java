@@ -207,6 +207,22 @@ public class BadInputTest {
         }
     }
 
+    /** recvmsg checks every output array before the call: a bad one never costs the message. */
+    @Test
+    public void recvMsgChecksItsOutputsBeforeReceiving() throws Exception {
+        NativeSocket[] p = NativeSocket.pair(AF_UNIX, SOCK_DGRAM, 0);
+        try (NativeSocket a = p[0]; NativeSocket b = p[1]) {
+            a.send(new byte[] {5});
+            long h = b.handle();
+            byte[] addr = new byte[SockAddr.OUT_BUFFER];
+            expectIllegal(() -> NativeSocket.nRecvMsg(h, new byte[4], 0, MSG_DONTWAIT, new byte[0], new int[1], addr));
+            expectIllegal(() -> NativeSocket.nRecvMsg(h, new byte[4], 0, MSG_DONTWAIT, new byte[0], null, addr));
+            expectIllegal(() -> NativeSocket.nRecvMsg(h, new byte[4], 64, MSG_DONTWAIT, new byte[8], new int[2], addr));
+            NativeSocket.Message m = b.recvMsg(4, 64, MSG_DONTWAIT);
+            assertArrayEquals(new byte[] {5}, m.data);
+        }
+    }
+
     private static void assertSmall(String what, long limit, long growth) {
         assertTrue(what + ": native memory grew by " + (growth >> 20) + " MiB", growth < limit);
     }
