@@ -431,7 +431,11 @@ public final class NativeSocket implements Closeable, Selectable {
         }
     }
 
-    /** {@code sendmsg([data], ancillary, flags, address)}; {@code address} may be null. */
+    /**
+     * {@code sendmsg([data], ancillary, flags, address)}; {@code address} may be null. The data is
+     * lent to the system call, not copied; the control messages may take at most 1 MiB
+     * ({@link IllegalArgumentException} beyond).
+     */
     public int sendMsg(byte[] data, List<Ancillary> ancillary, int flags, SockAddr address) throws SocketError {
         try {
             Objects.requireNonNull(data, "data");
@@ -443,7 +447,7 @@ public final class NativeSocket implements Closeable, Selectable {
         }
     }
 
-    /** {@code recvmsg(bufsize, ancbufsize, flags)}. */
+    /** {@code recvmsg(bufsize, ancbufsize, flags)}; {@code ancbufsize} at most 1 MiB. */
     public Message recvMsg(int bufsize, int ancbufsize, int flags) throws SocketError {
         try {
             if (bufsize < 0 || ancbufsize < 0) {

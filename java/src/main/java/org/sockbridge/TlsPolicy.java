@@ -138,7 +138,10 @@ public final class TlsPolicy {
         }
     }
 
-    /** Trusts CA certificates given in memory (PEM, or one DER certificate). */
+    /**
+     * Trusts CA certificates given in memory (PEM, or one DER certificate); at most 16 MiB
+     * ({@link IllegalArgumentException} beyond, refused before it is copied).
+     */
     public TlsPolicy trustCaData(byte[] pemOrDer) throws SocketError {
         try {
             nAddTrust(handle, 3, null, pemOrDer);

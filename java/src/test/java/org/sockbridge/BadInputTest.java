@@ -224,6 +224,7 @@ public class BadInputTest {
     }
 
     private static void assertSmall(String what, long limit, long growth) {
+        System.out.println(what + ": peak native growth " + (growth >> 10) + " KiB");
         assertTrue(what + ": native memory grew by " + (growth >> 20) + " MiB", growth < limit);
     }
 
