@@ -63,7 +63,7 @@ public class CloseWakeTest {
         }
 
         /** The syscalls a wait can sit in: poll, ppoll, epoll_wait, epoll_pwait. */
-        private static final List<String> WAITS = "aarch64".equals(System.getProperty("os.arch"))
+        static final List<String> WAITS = "aarch64".equals(System.getProperty("os.arch"))
                 ? List.of("73", "22")
                 : List.of("7", "271", "232", "281");
 
@@ -109,6 +109,11 @@ public class CloseWakeTest {
             assertTrue(String.valueOf(failure), failure instanceof SocketError);
             assertEquals(String.valueOf(failure), 9, ((SocketError) failure).errno());
             return returnedAt - closedAt;
+        }
+
+        /** When the close began ({@code System.nanoTime()}), or {@code Long.MAX_VALUE}. */
+        long closedAt() {
+            return closedAt;
         }
 
         boolean isDone() {
