@@ -37,6 +37,9 @@ pub struct Socket {
     wake: Wake,
 }
 
+/// The longest poll of a wait that could not make its wake eventfd (see `Socket::wait_fd`).
+const NO_WAKE_SLICE_MS: i32 = 50;
+
 /// Type flags that `socket(2)` accepts or'ed into the type, and that CPython strips from `.type`.
 const TYPE_FLAGS: i32 = libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC;
 
@@ -244,7 +247,9 @@ impl Socket {
 
     /// [`Socket::wait`] on `fd` (`-1`: on nothing but the wake and interrupt eventfds).
     fn wait_fd(&self, fd: RawFd, events: i16, deadline: Option<Instant>) -> Result<()> {
-        let wake_fd = self.wake.fd()?;
+        // Without an eventfd (the process is out of fds: EMFILE/ENFILE) the wait still works,
+        // in slices of at most `NO_WAKE_SLICE_MS`, checking for a close between them.
+        let wake_fd = self.wake.fd().unwrap_or(-1);
         // After making the wake fd: a close from now on is seen by the poll (see `Wake::fd`).
         self.check_open()?;
         let intr = interrupt::Wait::enter();
@@ -272,6 +277,11 @@ impl Socket {
                     None => return Err(Error::Timeout),
                     Some(left) => ceil_millis(left),
                 },
+            };
+            let timeout_ms = if wake_fd < 0 && !(0..NO_WAKE_SLICE_MS).contains(&timeout_ms) {
+                NO_WAKE_SLICE_MS
+            } else {
+                timeout_ms
             };
             match sys::poll_fds(&mut fds, timeout_ms) {
                 Ok(0) => {}

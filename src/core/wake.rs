@@ -42,6 +42,10 @@ impl Wake {
         if fd >= 0 {
             return Ok(fd);
         }
+        #[cfg(test)]
+        if tests::NO_EVENTFD.with(|f| f.get()) {
+            return Err(Error::Os(libc::EMFILE));
+        }
         // SAFETY: eventfd with valid flags; the result is checked.
         let new = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
         if new < 0 {
@@ -127,8 +131,13 @@ pub(crate) fn watching() -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    thread_local! {
+        /// Makes `Wake::fd` fail on this thread, as when the process is out of fds.
+        pub(crate) static NO_EVENTFD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
 
     fn readable(fd: RawFd) -> bool {
         let mut p = libc::pollfd {
@@ -256,6 +265,32 @@ mod tests {
         // The fd is still open and now ours.
         // SAFETY: fd was handed to us by detach.
         assert_eq!(unsafe { libc::close(fd) }, 0);
+    }
+
+    #[test]
+    fn without_an_eventfd_close_still_ends_the_wait() {
+        let (a, b) = Socket::pair(libc::AF_UNIX, libc::SOCK_STREAM, 0, Mode::Blocking).unwrap();
+        let a = Arc::new(a);
+        let a2 = a.clone();
+        let t = blocked(move || {
+            NO_EVENTFD.with(|f| f.set(true));
+            let r = a2.recv(&mut &mut [0u8; 8][..], 0);
+            NO_EVENTFD.with(|f| f.set(false));
+            r
+        });
+        // Data still wakes it at once; then it blocks again and a close ends it.
+        b.send(&mut &b"x"[..], 0).unwrap();
+        assert_eq!(joined_within(t, Duration::from_millis(500)), Ok(1));
+        let a2 = a.clone();
+        let t = blocked(move || {
+            NO_EVENTFD.with(|f| f.set(true));
+            a2.recv(&mut &mut [0u8; 8][..], 0)
+        });
+        a.close();
+        assert_eq!(
+            joined_within(t, Duration::from_millis(500)),
+            Err(Error::Closed)
+        );
     }
 
     #[test]
