@@ -244,6 +244,18 @@ mod tests {
     }
 
     #[test]
+    fn blocking_sendall_ends_with_eintr() {
+        use crate::core::mode::Mode;
+        use crate::core::socket::Socket;
+        let _serial = TEST_LOCK.lock().unwrap();
+        let (a, _b) = Socket::pair(libc::AF_UNIX, libc::SOCK_STREAM, 0, Mode::Blocking).unwrap();
+        let a = std::sync::Arc::new(a);
+        let a2 = a.clone();
+        let got = interrupted(move || a2.send_all(&mut &vec![0u8; 16 << 20][..], 0));
+        assert_eq!(got, Err(Error::Os(libc::EINTR)));
+    }
+
+    #[test]
     fn blocking_socket_poll_and_epoll_waits_end_with_eintr() {
         use crate::core::epoll::Epoll;
         use crate::core::mode::Mode;

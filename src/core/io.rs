@@ -174,17 +174,17 @@ impl Socket {
                     return Ok(());
                 }
                 // AF_UNIX with a full backlog. The kernel would sleep on the *listener's* queue,
-                // which poll(2) on our socket cannot see (it is writable at once), so retry with
-                // a short, growing sleep instead of spinning; close() is noticed within 50 ms.
+                // which poll(2) on our socket cannot see (it is writable at once), so retry after
+                // a short, growing nap instead of spinning; the nap watches the wake eventfd, so
+                // close() ends it at once (and a signal, on an opted-in thread).
                 libc::EAGAIN if mode != Mode::NonBlocking => {
-                    let nap = match deadline {
-                        None => backoff,
-                        Some(d) => match d.checked_duration_since(std::time::Instant::now()) {
-                            None => return Err(Error::Timeout),
-                            Some(left) => backoff.min(left),
-                        },
+                    let now = std::time::Instant::now();
+                    let until = match deadline {
+                        Some(d) if d <= now => return Err(Error::Timeout),
+                        Some(d) => d.min(now + backoff),
+                        None => now + backoff,
                     };
-                    std::thread::sleep(nap);
+                    self.nap(until)?;
                     backoff = (backoff * 2).min(std::time::Duration::from_millis(50));
                 }
                 e => return Err(Error::Os(e)),

@@ -15,5 +15,6 @@ pub mod resolve;
 pub mod socket;
 pub mod sys;
 pub mod tls;
+pub mod wake;
 
 pub use error::{Error, Result};

@@ -8,6 +8,7 @@ use super::error::Result;
 use super::interrupt;
 use super::socket::ceil_millis;
 use super::sys;
+use super::wake;
 
 /// Events `select(2)` counts as "readable" (Linux `POLLIN_SET`).
 pub const SELECT_READ: i16 =
@@ -18,7 +19,7 @@ pub const SELECT_WRITE: i16 = libc::POLLOUT | libc::POLLWRNORM | libc::POLLWRBAN
 pub const SELECT_EXCEPT: i16 = libc::POLLPRI;
 
 thread_local! {
-    /// The caller's fds plus the interrupt eventfd, for interruptible threads (reused).
+    /// The caller's fds plus the watched wake eventfds and the interrupt eventfd (reused).
     static WITH_INTERRUPT: RefCell<Vec<libc::pollfd>> = const { RefCell::new(Vec::new()) };
 }
 
@@ -26,25 +27,33 @@ thread_local! {
 /// Returns how many entries have non-zero `revents`. On a thread that opted in to
 /// [`interrupt`](super::interrupt), a delivered signal ends a wait that has not yet found a
 /// ready fd with `Error::Os(EINTR)`, as `select(2)` does under CPython.
+///
+/// The wake eventfds of the sockets the thread entered a wait on
+/// ([`Socket::enter_wait`](super::socket::Socket::enter_wait)) are polled too: closing one of
+/// those sockets ends the wait (returning the ready count so far, possibly 0); the caller then
+/// finds the socket closed.
 pub fn poll(fds: &mut [libc::pollfd], timeout: Option<Duration>) -> Result<usize> {
     let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
-    let intr = if timeout == Some(Duration::ZERO) {
-        None
-    } else {
+    let waits = timeout != Some(Duration::ZERO);
+    let intr = if waits {
         interrupt::Wait::enter()
+    } else {
+        None
     };
+    let extended = intr.is_some() || (waits && wake::watching());
     loop {
         let ms = match (timeout, deadline) {
             (None, _) => -1,
             (Some(_), None) => i32::MAX,
             (Some(_), Some(d)) => ceil_millis(d.saturating_duration_since(Instant::now())),
         };
-        let rc = match &intr {
-            None => sys::poll_fds(fds, ms),
-            Some(w) => match poll_interruptible(fds, w, ms)? {
+        let rc = if extended {
+            match poll_extended(fds, intr.as_ref(), ms)? {
                 Some(rc) => rc,
                 None => continue,
-            },
+            }
+        } else {
+            sys::poll_fds(fds, ms)
         };
         match rc {
             Ok(n) => return Ok(n),
@@ -54,35 +63,47 @@ pub fn poll(fds: &mut [libc::pollfd], timeout: Option<Duration>) -> Result<usize
     }
 }
 
-/// One `poll(2)` over `fds` plus the interrupt eventfd: `Err(EINTR)` when a signal is
-/// pending, `None` for a stale wake-up (poll again), else the poll's own outcome.
-fn poll_interruptible(
+/// One `poll(2)` over `fds` plus the watched wake eventfds and the interrupt eventfd (if
+/// `intr`): `Err(EINTR)` when a signal is pending, `None` for a stale interrupt wake-up (poll
+/// again), else the poll's outcome counted over `fds` only.
+fn poll_extended(
     fds: &mut [libc::pollfd],
-    w: &interrupt::Wait,
+    intr: Option<&interrupt::Wait>,
     ms: i32,
 ) -> Result<Option<std::io::Result<usize>>> {
     WITH_INTERRUPT.with(|cell| {
         let mut all = cell.borrow_mut();
         all.clear();
         all.extend_from_slice(fds);
-        all.push(libc::pollfd {
-            fd: w.fd(),
-            events: libc::POLLIN,
-            revents: 0,
-        });
+        let wakes = wake::append_watched(&mut all);
+        if let Some(w) = intr {
+            all.push(libc::pollfd {
+                fd: w.fd(),
+                events: libc::POLLIN,
+                revents: 0,
+            });
+        }
         let rc = sys::poll_fds(&mut all, ms);
         for (mine, polled) in fds.iter_mut().zip(all.iter()) {
             mine.revents = polled.revents;
         }
-        let woken = all[fds.len()].revents != 0;
-        match rc {
-            Ok(n) if woken => {
+        let n = fds.len();
+        let ready = fds.iter().filter(|p| p.revents != 0).count();
+        if let Err(e) = rc {
+            return Ok(Some(Err(e)));
+        }
+        if all[n..n + wakes].iter().any(|p| p.revents != 0) {
+            // A watched socket was closed: the caller sees it closed.
+            return Ok(Some(Ok(ready)));
+        }
+        if let Some(w) = intr {
+            if all[n + wakes].revents != 0 {
                 w.check()?;
                 // A stale wake-up: report the ready fds, if any, else wait again.
-                Ok(if n > 1 { Some(Ok(n - 1)) } else { None })
+                return Ok(if ready > 0 { Some(Ok(ready)) } else { None });
             }
-            other => Ok(Some(other)),
         }
+        Ok(Some(Ok(ready)))
     })
 }
 

@@ -58,6 +58,13 @@ impl<T> Registry<T> {
     }
 
     /// The object behind `handle`, kept alive for as long as the caller holds the `Arc`.
+    ///
+    /// Hold the `Arc` for one call only and keep no other strong reference (a long-lived holder,
+    /// such as a TLS session, keeps a `Weak`): for sockets, a strong reference beyond the
+    /// registry's own *is* an in-flight call; `Socket::detach` waits for them to end, and the
+    /// fd is closed only when the last one is dropped, so its number is never reused under a
+    /// running call. The Java `Cleaner` and `close()` both go through [`Registry::remove`],
+    /// which wakes nothing by itself: the caller then closes or detaches the object.
     pub fn get(&self, handle: i64) -> Result<Arc<T>> {
         let (generation, index) = split(handle)?;
         let slots = self.slots.read().unwrap_or_else(|e| e.into_inner());

@@ -1,14 +1,21 @@
 //! The core socket: an `O_NONBLOCK` fd plus CPython's mode, with safe close from any thread.
 //!
-//! Closing: [`Socket::close`] marks the socket closed; if another thread is waiting in `poll(2)`
-//! on it at that moment, it also shuts the socket down (`SHUT_RDWR`) so that wait ends at once
-//! and returns `EBADF`. The fd itself is released when the last `Arc<Socket>` is dropped, so its
+//! Closing: [`Socket::close`] marks the socket closed and signals the socket's wake eventfd
+//! ([`super::wake`]), which every wait polls beside the fd, so a thread blocked on the socket
+//! returns `EBADF` at once, in every family, without `shutdown(2)` (a `dup()` of the socket keeps
+//! its connection). The fd itself is released when the last `Arc<Socket>` is dropped, so its
 //! number cannot be reused while a call is still running on it.
+//!
+//! In-flight calls: the registry (`super::registry`) holds one `Arc` per open socket and each
+//! running call holds its own clone for exactly as long as it runs (a TLS session holds only a
+//! `Weak`). After the registry lets go, the strong count minus one is the number of calls in
+//! flight; [`Socket::detach`] waits for it to reach zero before handing the fd out.
 
 use std::mem::ManuallyDrop;
 use std::os::fd::{AsRawFd, FromRawFd, RawFd};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::SeqCst};
-use std::time::Instant;
+use std::sync::atomic::{fence, AtomicBool, Ordering::Acquire, Ordering::SeqCst};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use socket2::{Domain, Protocol, SockAddr, Type};
 
@@ -16,6 +23,7 @@ use super::error::{Error, Result};
 use super::interrupt;
 use super::mode::{AtomicMode, Mode};
 use super::sys;
+use super::wake::{self, Wake};
 
 /// A socket with CPython's semantics. Shared between threads through `Arc`.
 pub struct Socket {
@@ -26,8 +34,11 @@ pub struct Socket {
     mode: AtomicMode,
     closed: AtomicBool,
     detached: AtomicBool,
-    waiters: AtomicUsize,
+    wake: Wake,
 }
+
+/// The longest poll of a wait that could not make its wake eventfd (see `Socket::wait_fd`).
+const NO_WAKE_SLICE_MS: i32 = 50;
 
 /// Type flags that `socket(2)` accepts or'ed into the type, and that CPython strips from `.type`.
 const TYPE_FLAGS: i32 = libc::SOCK_NONBLOCK | libc::SOCK_CLOEXEC;
@@ -42,7 +53,7 @@ impl Socket {
             mode: AtomicMode::new(mode),
             closed: AtomicBool::new(false),
             detached: AtomicBool::new(false),
-            waiters: AtomicUsize::new(0),
+            wake: Wake::new(),
         }
     }
 
@@ -169,33 +180,47 @@ impl Socket {
         self.sock_type == libc::SOCK_STREAM
     }
 
-    /// Marks the socket closed and wakes every thread waiting on it; the fd is closed when the
-    /// last user lets go. Closing twice is harmless, as in CPython.
+    /// Marks the socket closed and wakes every thread waiting on it (they return `EBADF`); the
+    /// fd is closed when the last running call lets go. Closing twice is harmless, as in CPython.
     pub fn close(&self) {
         if self.closed.swap(true, SeqCst) {
             return;
         }
-        if self.waiters.load(SeqCst) > 0 {
-            // SAFETY: shutdown on our own fd; an error (e.g. ENOTCONN) is of no interest here.
-            unsafe { libc::shutdown(self.raw_fd(), libc::SHUT_RDWR) };
-        }
+        self.wake.signal();
     }
 
-    /// Gives up ownership of the fd (`detach()`): marks the socket closed but leaves the fd open
-    /// and returns its number.
-    pub fn detach(&self) -> Result<RawFd> {
+    /// Gives up ownership of the fd (`detach()`): marks the socket closed, wakes the threads
+    /// waiting on it, waits until every call still running on it has returned (so none can use
+    /// the number once the caller owns it), and returns the fd, left open.
+    ///
+    /// `self` must be the registry's reference, already removed (see the module docs): any other
+    /// strong reference is taken for a running call.
+    pub fn detach(self: &Arc<Self>) -> Result<RawFd> {
         if self.closed.swap(true, SeqCst) {
             return Err(Error::Closed);
         }
         self.detached.store(true, SeqCst);
+        self.wake.signal();
+        let mut nap = Duration::from_micros(20);
+        while Arc::strong_count(self) > 1 {
+            // Woken calls return within microseconds; back off in case one is slow to run.
+            std::thread::sleep(nap);
+            nap = (nap * 2).min(Duration::from_millis(2));
+        }
+        // Pairs with the Release decrement of each call's `Arc` drop: its last use of the fd
+        // happens before the fd is handed out.
+        fence(Acquire);
         Ok(self.raw_fd())
     }
 
-    /// Registers the calling thread as waiting on this socket until the guard is dropped.
-    /// While registered, [`Socket::close`] shuts the socket down so the wait ends.
+    /// Registers the calling thread as waiting on this socket in a `select`/`poll` over raw fds
+    /// ([`super::poll::poll`]) until the guard is dropped: such a poll then also watches the
+    /// socket's wake eventfd, so [`Socket::close`] ends it (the caller then sees
+    /// [`Socket::is_closed`]).
     pub fn enter_wait(&self) -> Result<WaitGuard<'_>> {
-        self.waiters.fetch_add(1, SeqCst);
-        let guard = WaitGuard(self);
+        let fd = self.wake.fd()?;
+        wake::watch(fd);
+        let guard = WaitGuard(fd, std::marker::PhantomData);
         self.check_open()?;
         Ok(guard)
     }
@@ -203,11 +228,48 @@ impl Socket {
     /// Waits with `poll(2)` until the fd reports one of `events`, the deadline passes
     /// (`Error::Timeout`) or the socket is closed (`Error::Closed`).
     ///
-    /// On a thread that opted in to [`interrupt`](super::interrupt), a delivered signal ends
-    /// the wait with `EINTR`.
+    /// The poll watches the socket's wake eventfd too (so close ends it) and, on a thread that
+    /// opted in to [`interrupt`](super::interrupt), the process-wide interrupt eventfd: a
+    /// delivered signal ends the wait with `EINTR`. One `poll(2)` on at most three fds, no
+    /// allocation.
     pub fn wait(&self, events: i16, deadline: Option<Instant>) -> Result<()> {
-        let _guard = self.enter_wait()?;
+        self.wait_fd(self.raw_fd(), events, deadline)
+    }
+
+    /// Sleeps until `deadline` unless the socket is closed (`Error::Closed`) or a signal is
+    /// delivered (`EINTR`, opted-in threads); used where the kernel offers nothing to poll.
+    pub(crate) fn nap(&self, deadline: Instant) -> Result<()> {
+        match self.wait_fd(-1, 0, Some(deadline)) {
+            Err(Error::Timeout) => Ok(()),
+            other => other,
+        }
+    }
+
+    /// [`Socket::wait`] on `fd` (`-1`: on nothing but the wake and interrupt eventfds).
+    fn wait_fd(&self, fd: RawFd, events: i16, deadline: Option<Instant>) -> Result<()> {
+        // Without an eventfd (the process is out of fds: EMFILE/ENFILE) the wait still works,
+        // in slices of at most `NO_WAKE_SLICE_MS`, checking for a close between them.
+        let wake_fd = self.wake.fd().unwrap_or(-1);
+        // After making the wake fd: a close from now on is seen by the poll (see `Wake::fd`).
+        self.check_open()?;
         let intr = interrupt::Wait::enter();
+        let mut fds = [
+            libc::pollfd {
+                fd,
+                events,
+                revents: 0,
+            },
+            libc::pollfd {
+                fd: wake_fd,
+                events: libc::POLLIN,
+                revents: 0,
+            },
+            libc::pollfd {
+                fd: intr.as_ref().map_or(-1, |w| w.fd()),
+                events: libc::POLLIN,
+                revents: 0,
+            },
+        ];
         loop {
             let timeout_ms = match deadline {
                 None => -1,
@@ -216,47 +278,29 @@ impl Socket {
                     Some(left) => ceil_millis(left),
                 },
             };
-            let polled = match &intr {
-                None => sys::poll_one(self.raw_fd(), events, timeout_ms),
-                Some(w) => self.poll_interruptible(w, events, timeout_ms)?,
+            let timeout_ms = if wake_fd < 0 && !(0..NO_WAKE_SLICE_MS).contains(&timeout_ms) {
+                NO_WAKE_SLICE_MS
+            } else {
+                timeout_ms
             };
-            match polled {
+            match sys::poll_fds(&mut fds, timeout_ms) {
                 Ok(0) => {}
-                Ok(_) => return self.check_open(),
+                Ok(_) => {
+                    if fds[1].revents != 0 {
+                        return Err(Error::Closed);
+                    }
+                    if fds[0].revents != 0 {
+                        return self.check_open();
+                    }
+                    if let (Some(w), true) = (&intr, fds[2].revents != 0) {
+                        w.check()?;
+                    }
+                }
                 Err(e) if e.raw_os_error() == Some(libc::EINTR) => {}
                 Err(e) => return Err(e.into()),
             }
             self.check_open()?;
         }
-    }
-
-    /// `poll(2)` on the socket and the interrupt eventfd: `Err(EINTR)` when a signal is
-    /// pending, else the poll's own outcome (the socket's `revents`).
-    fn poll_interruptible(
-        &self,
-        w: &interrupt::Wait,
-        events: i16,
-        timeout_ms: i32,
-    ) -> Result<std::io::Result<i16>> {
-        let mut fds = [
-            libc::pollfd {
-                fd: self.raw_fd(),
-                events,
-                revents: 0,
-            },
-            libc::pollfd {
-                fd: w.fd(),
-                events: libc::POLLIN,
-                revents: 0,
-            },
-        ];
-        if let Err(e) = sys::poll_fds(&mut fds, timeout_ms) {
-            return Ok(Err(e));
-        }
-        if fds[1].revents != 0 {
-            w.check()?;
-        }
-        Ok(Ok(fds[0].revents))
     }
 
     /// `bind(2)`.
@@ -304,11 +348,11 @@ impl Drop for Socket {
 }
 
 /// Marks a thread as waiting on a socket; see [`Socket::enter_wait`].
-pub struct WaitGuard<'a>(&'a Socket);
+pub struct WaitGuard<'a>(RawFd, std::marker::PhantomData<&'a Socket>);
 
 impl Drop for WaitGuard<'_> {
     fn drop(&mut self) {
-        self.0.waiters.fetch_sub(1, SeqCst);
+        wake::unwatch(self.0);
     }
 }
 
