@@ -80,9 +80,7 @@ pub fn deliver(signum: i32) -> bool {
         return false;
     }
     PENDING.fetch_or(1 << signum, SeqCst);
-    let one = 1u64.to_ne_bytes();
-    // SAFETY: writing 8 bytes to our non-blocking eventfd.
-    unsafe { libc::write(fd, one.as_ptr().cast(), 8) };
+    rearm();
     true
 }
 
@@ -116,6 +114,16 @@ fn drain() {
     }
 }
 
+/// Makes the eventfd readable (a delivery, or a drain that found a signal still pending).
+fn rearm() {
+    let fd = FD.load(SeqCst);
+    if fd >= 0 {
+        let one = 1u64.to_ne_bytes();
+        // SAFETY: writing 8 bytes to our non-blocking eventfd.
+        unsafe { libc::write(fd, one.as_ptr().cast(), 8) };
+    }
+}
+
 /// An opted-in thread's presence in a wait; `None` for threads that did not opt in.
 pub struct Wait {
     fd: RawFd,
@@ -142,11 +150,18 @@ impl Wait {
 
     /// Called when the eventfd polled readable: `Err(EINTR)` if a signal is pending, else
     /// (a wake-up whose signal was already taken) clears the eventfd so the wait can go on.
+    ///
+    /// The eventfd is drained before `PENDING` is read: a signal delivered in between then
+    /// either shows in `PENDING` or leaves the eventfd readable, never neither (reading first
+    /// and draining after could swallow the wake-up of a signal that arrived between the two).
+    /// When a signal is pending the eventfd is made readable again, so every other opted-in
+    /// wait still ends.
     pub fn check(&self) -> Result<()> {
+        drain();
         if PENDING.load(SeqCst) != 0 {
+            rearm();
             return Err(Error::Os(libc::EINTR));
         }
-        drain();
         Ok(())
     }
 }
