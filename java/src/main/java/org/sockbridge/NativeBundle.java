@@ -81,16 +81,16 @@ final class NativeBundle {
         List<Path> out = new ArrayList<>();
         String dir = System.getProperty(DIR_PROPERTY, "");
         if (!dir.isEmpty()) {
-            out.add(Paths.get(dir).toAbsolutePath().resolve(leaf));
+            out.add(Paths.get(dir).toAbsolutePath().normalize().resolve(leaf));
         }
         String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
         String tmp = System.getProperty("java.io.tmpdir", "");
         if (!tmp.isEmpty()) {
-            out.add(Paths.get(tmp).toAbsolutePath().resolve("sockbridge-" + user).resolve(leaf));
+            out.add(Paths.get(tmp).toAbsolutePath().normalize().resolve("sockbridge-" + user).resolve(leaf));
         }
         String home = System.getProperty("user.home", "");
         if (!home.isEmpty() && !home.equals("?")) {
-            out.add(Paths.get(home).toAbsolutePath().resolve(".cache").resolve("sockbridge").resolve(leaf));
+            out.add(Paths.get(home).toAbsolutePath().normalize().resolve(".cache").resolve("sockbridge").resolve(leaf));
         }
         return out;
     }
@@ -121,18 +121,22 @@ final class NativeBundle {
         makePrivateDirectory(dir);
         Path lib = dir.resolve(FILE);
         try (FileChannel lockFile = FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE);
-                FileLock lock = lock(lockFile)) {
-            String how;
-            if (Files.isRegularFile(lib, LinkOption.NOFOLLOW_LINKS) && expected.equals(sha256(lib))) {
-                how = "reused ";
-            } else {
-                boolean existed = Files.exists(lib, LinkOption.NOFOLLOW_LINKS);
-                writeVerified(dir, lib, classifier, expected);
-                how = existed ? "replaced " : "extracted ";
+                StandardOpenOption.WRITE)) {
+            FileLock lock = lock(lockFile);
+            try {
+                String how;
+                if (Files.isRegularFile(lib, LinkOption.NOFOLLOW_LINKS) && expected.equals(sha256(lib))) {
+                    how = "reused ";
+                } else {
+                    boolean existed = Files.exists(lib, LinkOption.NOFOLLOW_LINKS);
+                    writeVerified(dir, lib, classifier, expected);
+                    how = existed ? "replaced " : "extracted ";
+                }
+                System.load(lib.toString());
+                return how + lib;
+            } finally {
+                lock.release();
             }
-            System.load(lib.toString());
-            return how + lib;
         }
     }
 
