@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Closing a registered socket: {@link EventKey#close()} cancels the key and then closes the
  * socket (the way to do it). A socket closed behind the loop's back is handled too: the kernel
  * drops a socket from epoll when its last fd closes, a key whose socket is closed is never
- * reported ready (each ready key is checked, and an incremental sweep cancels the rest a few per
+ * reported ready (each ready key is checked, and an incremental sweep cancels the rest, one key per
  * {@code select}), and registering a new socket that got the old fd number replaces the stale key.
  * The one case epoll itself cannot untangle: a socket with a live {@code dup()} closed without
  * cancelling its key stays registered in the kernel under the old fd number (epoll(7), "Q6");
@@ -40,7 +40,7 @@ public final class EventLoop implements Closeable {
     private static final int IN = SocketConstants.EPOLLIN;
     private static final int OUT = SocketConstants.EPOLLOUT;
     private static final int ERR_HUP = SocketConstants.EPOLLERR | SocketConstants.EPOLLHUP;
-    private static final int SWEEP_PER_SELECT = 8;
+    private static final int SWEEP_PER_SELECT = 1;
 
     private final Epoll epoll;
     private final NativeSocket wakeRead;

@@ -104,19 +104,29 @@ final class NativePlatform {
         }
     }
 
+    /** {@code musl}, {@code gnu}, or null: the C library among the files of a {@code /proc/PID/maps}. */
+    static String libcInMaps(java.util.List<String> lines) {
+        for (String line : lines) {
+            String name = line.substring(line.lastIndexOf('/') + 1);
+            if (name.startsWith("ld-musl-") || name.startsWith("libc.musl-")) {
+                return "musl";
+            }
+            if (name.equals("libc.so.6") || name.matches("libc-[0-9.]+\\.so")) {
+                return "gnu";
+            }
+        }
+        return null;
+    }
+
     /**
      * {@code gnu} or {@code musl}: which C library this process has mapped (it is the one a
      * native library must link against), else which dynamic loader the system has.
      */
     static String linuxLibc() {
         try {
-            for (String line : Files.readAllLines(Paths.get("/proc/self/maps"))) {
-                if (line.contains("musl")) {
-                    return "musl";
-                }
-                if (line.endsWith("/libc.so.6") || line.matches(".*/libc-[0-9.]+\\.so$")) {
-                    return "gnu";
-                }
+            String found = libcInMaps(Files.readAllLines(Paths.get("/proc/self/maps")));
+            if (found != null) {
+                return found;
             }
         } catch (IOException | RuntimeException e) {
             // no /proc: look at the loaders below

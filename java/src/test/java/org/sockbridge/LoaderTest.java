@@ -158,6 +158,20 @@ public class LoaderTest {
         assertEquals("osx", NativePlatform.normalizeOs("Mac OS X"));
     }
 
+    /** musl or glibc, from the mappings of a JVM on Alpine and on Debian (lines as the kernel writes them). */
+    @Test
+    public void libcIsReadFromTheProcessMappings() {
+        assertEquals("musl", NativePlatform.libcInMaps(Arrays.asList(
+                "7f1c2a000000-7f1c2a001000 r--p 00000000 08:01 1234 /usr/lib/jvm/java-17-openjdk/lib/server/libjvm.so",
+                "7f1c2b000000-7f1c2b014000 r--p 00000000 08:01 5678 /lib/ld-musl-x86_64.so.1")));
+        assertEquals("gnu", NativePlatform.libcInMaps(Arrays.asList(
+                "7f1c2a000000-7f1c2a001000 r--p 00000000 08:01 1234 /home/musl/app/libjvm.so",
+                "7f3d4c000000-7f3d4c028000 r--p 00000000 08:01 99 /usr/lib/x86_64-linux-gnu/libc.so.6")));
+        assertEquals("gnu", NativePlatform.libcInMaps(Arrays.asList(
+                "7f3d4c000000-7f3d4c028000 r-xp 00000000 08:01 99 /lib/x86_64-linux-gnu/libc-2.31.so")));
+        assertNull(NativePlatform.libcInMaps(Arrays.asList("00400000-00401000 r-xp 00000000 08:01 1 /usr/bin/java")));
+    }
+
     @Test
     public void bundledCopyIsExtractedToAPrivateDirectoryThenReused() throws Exception {
         Path tmp = tempDir("loader-tmp");
