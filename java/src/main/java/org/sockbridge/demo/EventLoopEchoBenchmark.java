@@ -31,9 +31,10 @@ import org.sockbridge.SocketError;
  * Prints round trips per second for each, one line each:
  *
  * <pre>
- *   java -cp build/libs/sockbridge-0.1.0.jar org.sockbridge.demo.EventLoopEchoBenchmark [connections] [seconds] [bytes]
+ *   java -cp build/libs/sockbridge-0.1.0.jar org.sockbridge.demo.EventLoopEchoBenchmark [connections] [seconds] [bytes] [rounds]
  * </pre>
- * Defaults: 16 connections, 3 seconds (after 1 s of warm-up), 64-byte messages.
+ * Defaults: 16 connections, 3 seconds per round, 64-byte messages, 3 rounds (after 1 s of
+ * warm-up each; the servers take turns, and each line gives the median round).
  */
 public final class EventLoopEchoBenchmark {
     private static final int EAGAIN = 11;
@@ -57,22 +58,34 @@ public final class EventLoopEchoBenchmark {
         int connections = args.length > 0 ? Integer.parseInt(args[0]) : 16;
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 3.0;
         int size = args.length > 2 ? Integer.parseInt(args[2]) : 64;
-        double sockbridge = 0;
-        double nio = 0;
-        for (String kind : new String[] {"sockbridge.EventLoop", "java.nio.Selector"}) {
-            try (Server server = kind.startsWith("sockbridge") ? eventLoopServer() : nioServer()) {
-                run(server.port(), connections, 1.0, size); // warm-up
-                double rate = run(server.port(), connections, seconds, size);
-                System.out.printf("echo %-21s %3d connections, %5d-byte messages: %10.0f round trips/s%n", kind,
-                        connections, size, rate);
-                if (kind.startsWith("sockbridge")) {
-                    sockbridge = rate;
-                } else {
-                    nio = rate;
+        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
+        String[] kinds = {"sockbridge.EventLoop", "java.nio.Selector"};
+        double[][] rates = new double[kinds.length][rounds];
+        try (Server a = eventLoopServer(); Server b = nioServer()) {
+            Server[] servers = {a, b};
+            for (Server s : servers) {
+                run(s.port(), connections, 1.0, size); // warm-up
+            }
+            // Alternating rounds, so a busy machine slows both alike; the median is reported.
+            for (int r = 0; r < rounds; r++) {
+                for (int k = 0; k < kinds.length; k++) {
+                    rates[k][r] = run(servers[k].port(), connections, seconds, size);
                 }
             }
         }
-        System.out.printf("echo sockbridge/nio ratio: %.2f%n", sockbridge / nio);
+        double[] median = new double[kinds.length];
+        for (int k = 0; k < kinds.length; k++) {
+            double[] sorted = rates[k].clone();
+            Arrays.sort(sorted);
+            median[k] = sorted[rounds / 2];
+            StringBuilder each = new StringBuilder();
+            for (double x : rates[k]) {
+                each.append(each.length() == 0 ? "" : " ").append(Math.round(x));
+            }
+            System.out.printf("echo %-21s %3d connections, %5d-byte messages: %10.0f round trips/s (median of %s)%n",
+                    kinds[k], connections, size, median[k], each);
+        }
+        System.out.printf("echo sockbridge/nio ratio: %.2f%n", median[0] / median[1]);
     }
 
     /** Drives {@code connections} clients for {@code seconds}; returns round trips per second. */
