@@ -158,6 +158,44 @@ public class LoaderTest {
         assertEquals("osx", NativePlatform.normalizeOs("Mac OS X"));
     }
 
+    /**
+     * JPMS: the jar is the automatic module {@code org.sockbridge} (its manifest's
+     * Automatic-Module-Name), and a named module that requires it loads the library from the
+     * jar on the module path.
+     */
+    @Test
+    public void aNamedModuleRequiresOrgSockbridge() throws Exception {
+        Path dir = tempDir("loader-module");
+        Path src = Files.createDirectories(dir.resolve("src/app"));
+        Files.write(dir.resolve("src/module-info.java"), bytes("module app { requires org.sockbridge; }\n"));
+        Files.write(src.resolve("Main.java"), bytes("package app;\n"
+                + "import org.sockbridge.*;\n"
+                + "public class Main {\n"
+                + "  public static void main(String[] a) throws Exception {\n"
+                + "    try (NativeSocket s = NativeSocket.create(SocketConstants.AF_INET, SocketConstants.SOCK_DGRAM)) {\n"
+                + "      s.bind(SockAddr.inet(\"127.0.0.1\", 0));\n"
+                + "      System.out.println(\"module \" + NativeSocket.class.getModule().getName() + \" bound \" + s.getSockName());\n"
+                + "      System.out.println(\"source \" + NativeLibrary.source());\n"
+                + "    }\n"
+                + "  }\n"
+                + "}\n"));
+        javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+        java.io.ByteArrayOutputStream diag = new java.io.ByteArrayOutputStream();
+        int rc = javac.run(null, diag, diag, "-d", dir.resolve("out").toString(), "--module-path", jar(),
+                dir.resolve("src/module-info.java").toString(), src.resolve("Main.java").toString());
+        assertEquals(diag.toString(), 0, rc);
+        Process p = new ProcessBuilder(System.getProperty("java.home") + "/bin/java",
+                "-Djava.io.tmpdir=" + dir, "--module-path", jar() + File.pathSeparator + dir.resolve("out"),
+                "-m", "app/app.Main").redirectErrorStream(true).start();
+        String out = finish(p);
+        assertTrue(out, out.startsWith("module org.sockbridge bound ('127.0.0.1', "));
+        assertTrue(out, out.contains("source extracted " + dir + "/sockbridge-" + USER + "/"));
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
     /** musl or glibc, from the mappings of a JVM on Alpine and on Debian (lines as the kernel writes them). */
     @Test
     public void libcIsReadFromTheProcessMappings() {
