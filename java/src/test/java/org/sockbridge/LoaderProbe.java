@@ -3,17 +3,24 @@ package org.sockbridge;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 
-/** Run in a child JVM by {@link LoaderTest}: loads the library and prints which file is mapped. */
+/**
+ * Run in a child JVM by {@link LoaderTest}: loads the library and prints the detected platform,
+ * how the library was found ({@link NativeLibrary#source()}), and which file is mapped.
+ */
 public final class LoaderProbe {
     private LoaderProbe() {}
 
-    /** Prints "mapped PATH" for the loaded libsockbridge, or the load error. */
+    /** Prints "platform ...", "source ..." lines, "strerror ..." and "mapped PATH", or the load error. */
     public static void main(String[] args) throws Exception {
+        System.out.println("platform " + NativePlatform.current().classifier());
         try {
             NativeLibrary.load();
         } catch (UnsatisfiedLinkError e) {
             System.out.println("error " + e.getMessage());
             return;
+        }
+        for (String line : NativeLibrary.source().split("\n")) {
+            System.out.println("source " + line);
         }
         System.out.println("strerror " + NativeLibrary.strerror(11));
         for (String line : Files.readAllLines(Paths.get("/proc/self/maps"))) {
