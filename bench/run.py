@@ -265,9 +265,9 @@ class Target(object):
     """A ratio subject/baseline (time: subject's time over baseline's; rate: subject's rate over
     baseline's) against a bound, as the issue states it."""
 
-    def __init__(self, case, subject, baseline, op, bound, label, custom=None, unit='×'):
+    def __init__(self, case, subject, baseline, op, bound, label, custom=None, unit='×', short=None):
         self.case, self.subject, self.baseline, self.op, self.bound = case, subject, baseline, op, bound
-        self.label, self.custom, self.unit = label, custom, unit
+        self.label, self.custom, self.unit, self.short = label, custom, unit, short or label
 
     def ratio(self):
         if self.custom:
@@ -330,7 +330,8 @@ def chart(targets, path):
     except ImportError:
         log('matplotlib is missing (pip install matplotlib): no chart')
         return False
-    rows = [(t.label, t.speed(), t.verdict()) for t in targets if t.speed() is not None]
+    rows = [(t.label, t.speed(), t.verdict(), '%s (target %s)' % (t.value_text(), t.text()))
+            for t in targets if t.speed() is not None]
     if not rows:
         return False
     rows.reverse()
@@ -342,10 +343,11 @@ def chart(targets, path):
     ax.set_xscale('log')
     ax.set_yticks(list(ys))
     ax.set_yticklabels([r[0] for r in rows], fontsize=8)
-    ax.set_xlabel('performance relative to the target (1 = exactly on target; right of the line = met)')
+    ax.set_xlabel('performance relative to the target, log scale (1 = on target; right of the line = met; '
+                  'bars end at 10); labels: the measured ratio')
     ax.set_title('sockbridge benchmark ratios against the targets of issue 9')
     for y, r in zip(ys, rows):
-        ax.text(r[1], y, ' %.2f' % r[1], va='center', fontsize=7)
+        ax.text(r[1], y, ' ' + r[3], va='center', fontsize=7)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -399,8 +401,8 @@ def write_doc(path, cases, targets, meta, png):
                 if p.label not in peers:
                     peers.append(p.label)
         notes = []
-        L.append('| case | ' + ' | '.join(peers) + ' |')
-        L.append('|---|' + '---|' * len(peers))
+        L.append('| case | ' + ' | '.join(peers) + ' | against the targets |')
+        L.append('|---|' + '---|' * len(peers) + '---|')
         for c in group:
             by_label = {p.label: p.key for p in c.peers}
             cells = []
@@ -421,6 +423,10 @@ def write_doc(path, cases, targets, meta, png):
                     if 'capped_after_s' in e:
                         txt += ' (capped after %g s)' % e['capped_after_s']
                 cells.append(txt)
+            mine = ['%s %s (%s): %s' % (t.short, t.value_text(), t.text(),
+                                        '**missed**' if t.verdict() == 'missed' else t.verdict())
+                    for t in targets if t.case is c]
+            cells.append('; '.join(mine) or '—')
             L.append('| %s (%s, %s is better) | %s |' % (c.title, c.unit, c.better, ' | '.join(cells)))
         if notes:
             L.append('')
@@ -459,7 +465,10 @@ SECTION_NOTES = {
              'floor; iperf3 (`-l 256K`) as the loopback limit. UDP: facade with a 5 s timeout, java.nio '
              'blocking DatagramChannels, Rust std sockets with a 5 s read timeout. TLS: facade = '
              'TlsContext/TlsSocket (rustls), JSSE = SSLSocket; TLS 1.3, full handshakes (fresh rustls '
-             'client context / invalidated JSSE session per connection).', ''],
+             'client context / invalidated JSSE session per connection). The TCP_NODELAY column is a '
+             'diagnosis with no target: the same facade handshake with TCP_NODELAY set on both ends; '
+             'when it is far above the facade\'s own figure, the handshake path stalls on Nagle / delayed '
+             'ACK (small writes after the handshake, e.g. session tickets then the first data).', ''],
     'echo': ['bench/echo_server.py (select.select or select.epoll, non-blocking) on each runtime; '
              'load from `sockbridge-bench echo-load` (bench/rust): 100 threads, 64-byte request, wait '
              'for the echo, repeat; requests/s over the window after a warm-up, and p99 latency. Java '
@@ -479,6 +488,9 @@ def main():
     ap.add_argument('--only', default='')
     ap.add_argument('--out', default=os.path.join(ROOT, 'docs'))
     a = ap.parse_args()
+    # Workers run in bench/: make every path absolute.
+    a.classpath = os.pathsep.join(os.path.abspath(x) for x in a.classpath.split(os.pathsep) if x)
+    a.rust, a.certs = os.path.abspath(a.rust), os.path.abspath(a.certs)
     quick = a.quick
     reps = 3 if quick else 7
     secs = 0.25 if quick else 1.0
@@ -506,14 +518,16 @@ def main():
         'java': Worker('java', 'JavaBench', [java, '-cp', a.classpath, 'org.sockbridge.bench.JavaBench']),
     }
     pyrt = ['cpy3', 'cpy27', 'plugin', 'stock']
-    # Start every worker at once: the JVMs' start-ups overlap instead of adding up.
-    for x in w.values():
+    # Start every worker the sections need at once: the JVMs' start-ups overlap instead of adding up.
+    needed = [x for k, x in w.items()
+              if (k == 'java' and (want('java') or want('echo'))) or (k != 'java' and (want('python') or want('ready') or want('idle')))]
+    for x in needed:
         x.start()
     echo_servers = start_echo_servers(a, w) if want('echo') else None
-    for x in w.values():
+    for x in needed:
         if not x.ready(300):
             log('%s unavailable: %s' % (x.label, x.dead))
-    runtimes = {x.label: (x.info or {}).get('version', 'unavailable: %s' % x.dead) for x in w.values()}
+    runtimes = {x.label: (x.info or {}).get('version', 'unavailable: %s' % x.dead) for x in needed}
 
     def pypeers(command, keys=pyrt):
         return [worker_peer(w[k], command, stock_cap if k == 'stock' else 180) for k in keys]
@@ -734,7 +748,8 @@ def make_targets(cases):
 
     def add(key, subject, baseline, op, bound, label):
         if key in by:
-            t.append(Target(by[key], subject, baseline, op, bound, label))
+            short = label.split(':')[0].replace(' vs ', '/').replace('CPython ', '')
+            t.append(Target(by[key], subject, baseline, op, bound, label, short=short))
     names = {'udp': 'UDP round trip', 'select500': 'select over 500', 'tcp': 'TCP stream',
              'tls_hs': 'TLS handshakes', 'tls_bulk': 'TLS bulk'}
     bounds = {'udp': ('<=', 1.3), 'select500': ('<=', 2.0), 'tcp': ('>=', 0.6), 'tls_hs': ('>=', 0.8),
@@ -773,10 +788,13 @@ def make_targets(cases):
                 return None
             return statistics.median(max(e['rss_per_conn_bytes'], e.get('heap_per_conn_bytes', 0))
                                      for e in r['extra'])
-        t.append(Target(c, None, None, '<=', 1.0, 'plug-in: time to open 10,000 connections', opened_s, unit='s'))
-        t.append(Target(c, None, None, '<=', 10.0, 'plug-in: threads added by 10,000 connections (no thread per connection)', threads, unit='threads'))
+        t.append(Target(c, None, None, '<=', 1.0, 'plug-in: time to open 10,000 connections', opened_s, unit='s',
+                        short='plug-in open time'))
+        t.append(Target(c, None, None, '<=', 10.0, 'plug-in: threads added by 10,000 connections (no thread per connection)', threads,
+                        unit='threads', short='plug-in threads added'))
         t.append(Target(c, None, None, '<=', 4096.0,
-                        'plug-in: memory per idle connection (RSS or JVM heap growth, the larger)', memory, unit='B'))
+                        'plug-in: memory per idle connection (RSS or JVM heap growth, the larger)', memory,
+                        unit='B', short='plug-in memory each'))
     return t
 
 

@@ -197,7 +197,15 @@ public final class JavaBench {
             return error("not available: Netty's jars are not on the classpath");
         }
         Method m = k.getMethod(method, double.class);
-        return (String) m.invoke(null, seconds);
+        try {
+            return (String) m.invoke(null, seconds);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof NoClassDefFoundError) {
+                return error("not available: Netty's jars are not on the classpath (" + cause.getMessage() + ")");
+            }
+            throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+        }
     }
 
     private static String tcpStream(String impl, double seconds) throws Exception {
