@@ -460,7 +460,9 @@ SECTION_NOTES = {
                'Jython is capped: a figure it cannot finish in the cap is reported as such.', ''],
     'ready': ['Watched sockets are UDP sockets (one descriptor each, unbound but the ready one, which has a datagram '
               'waiting). The poll/epoll objects are registered once; the figure is the cost of one '
-              'call with timeout 0. CPython\'s select() refuses descriptors ≥ FD_SETSIZE (1024).', ''],
+              'call with timeout 0. CPython\'s select() refuses descriptors ≥ FD_SETSIZE (1024). Stock '
+              'Jython\'s figures over unbound sockets are probably not comparable: it opens a socket\'s '
+              'channel lazily (on bind/connect/send), so its poll() may have little to watch.', ''],
     'java': ['bench/java/org/sockbridge/bench/JavaBench.java in one warmed-up JVM; bench/rust for the '
              'floor; iperf3 (`-l 256K`) as the loopback limit. UDP: facade with a 5 s timeout, java.nio '
              'blocking DatagramChannels, Rust std sockets with a 5 s read timeout. TLS: facade = '
@@ -515,7 +517,7 @@ def main():
         'cpy27': Worker('cpy27', 'CPython 2.7.18', ['python2', sb], py27env),
         'plugin': Worker('plugin', 'Jython + plug-in', [os.path.join(ROOT, 'bin', 'sockbridge-jython'), sb]),
         'stock': Worker('stock', 'stock Jython', ['/usr/bin/jython', sb]),
-        'java': Worker('java', 'JavaBench', [java, '-cp', a.classpath, 'org.sockbridge.bench.JavaBench']),
+        'java': Worker('java', 'Java (JavaBench)', [java, '-cp', a.classpath, 'org.sockbridge.bench.JavaBench']),
     }
     pyrt = ['cpy3', 'cpy27', 'plugin', 'stock']
     # Start every worker the sections need at once: the JVMs' start-ups overlap instead of adding up.
