@@ -375,6 +375,7 @@ def idle(n, port, cap):
         c.close()
     time.sleep(0.2)
     heap0 = java_heap()
+    time.sleep(0.2)
     threads0, rss0 = proc_status('Threads'), proc_status('VmRSS')
     conns = []
     start = time.time()
@@ -388,9 +389,10 @@ def idle(n, port, cap):
                 capped = True
                 break
         elapsed = time.time() - start
+        # Both RSS readings follow a collection on a JVM (java_heap), so they are taken alike.
+        heap1 = java_heap()
         time.sleep(0.2)
         threads1, rss1 = proc_status('Threads'), proc_status('VmRSS')
-        heap1 = java_heap()
     finally:
         for c in conns:
             c.close()
