@@ -40,7 +40,8 @@ fn udp_rtt(seconds: f64) {
     let a = UdpSocket::bind("127.0.0.1:0").expect("bind");
     let b = UdpSocket::bind("127.0.0.1:0").expect("bind");
     for s in [&a, &b] {
-        s.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
+        s.set_read_timeout(Some(Duration::from_secs(5)))
+            .expect("timeout");
     }
     let addr_b = b.local_addr().expect("addr");
     let msg = [b'x'; 64];
@@ -132,7 +133,8 @@ fn echo_load(port: u16, clients: usize, seconds: f64, size: usize) {
             while !stop.load(Ordering::Relaxed) {
                 let t0 = Instant::now();
                 conn.write_all(&msg).map_err(|e| format!("send: {e}"))?;
-                conn.read_exact(&mut buf).map_err(|e| format!("recv: {e}"))?;
+                conn.read_exact(&mut buf)
+                    .map_err(|e| format!("recv: {e}"))?;
                 if measuring.load(Ordering::Relaxed) {
                     latencies.push(t0.elapsed().as_micros().min(u32::MAX as u128) as u32);
                 }
