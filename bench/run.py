@@ -33,12 +33,12 @@ ROOT = os.path.dirname(HERE)
 LOGS = os.path.join(ROOT, 'build', 'bench-logs')
 
 # Slots for Java echo servers driven by the same load generator as the Python echo script.
-# Each is a main class that prints its port on the first line of stdout and serves until
-# killed; a class that is not on the classpath is reported "not available".
-# The lead wires the EventLoop echo server in here (or with BENCH_EVENTLOOP_ECHO=class args...).
+# Each is a main class that prints its port as the last word of its first stdout line and
+# serves until killed; a class that is not on the classpath is reported "not available".
+# The EventLoop server is examples/EventLoopEchoServer.java as shipped (port 0: a free one).
 JAVA_ECHO_SLOTS = [
-    ('java', 'Java EventLoop echo (org.sockbridge)',
-     (os.environ.get('BENCH_EVENTLOOP_ECHO') or 'org.sockbridge.EventLoopEchoServer').split()),
+    ('java', 'Java EventLoop echo (examples/EventLoopEchoServer.java)',
+     (os.environ.get('BENCH_EVENTLOOP_ECHO') or 'EventLoopEchoServer 127.0.0.1 0').split()),
     ('java', 'java.nio Selector echo (bench/java)', ['org.sockbridge.bench.NioEchoServer']),
 ]
 
@@ -692,7 +692,7 @@ def echo_cases(started, rust, secs, reps):
         t.start()
         t.join(240)
         try:
-            ports[(mode, key)] = int(line[0])
+            ports[(mode, key)] = int(line[0].split()[-1])
         except (TypeError, ValueError):
             ports[(mode, key)] = None
     cases = []
