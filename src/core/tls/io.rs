@@ -6,8 +6,9 @@
 //! buffer, so a server's ServerHello..Finished went out in three sends, and Nagle held the
 //! later ones for the peer's delayed ACK (about 40 ms per handshake).
 
-use std::io::{self, IoSlice, Read, Write};
+use std::io::{self, IoSlice, IoSliceMut, Read, Write};
 
+use crate::core::error::Result;
 use crate::core::socket::Socket;
 use crate::core::sys;
 
@@ -57,19 +58,24 @@ fn send_vectored(sock: &Socket, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
     }
 }
 
-/// Reads at most `left` bytes from the socket: the rest of one TLS record, never the bytes
-/// after it.
-pub(super) struct Limited<'a> {
-    pub(super) sock: &'a Socket,
-    pub(super) left: &'a mut usize,
-}
-
-impl Read for Limited<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = buf.len().min(*self.left);
-        let got = sys::recv(self.sock.raw_fd(), &mut buf[..n], 0)?;
-        *self.left -= got;
-        Ok(got)
+/// One `recv`/`recvmsg(2)` into `first`, then `second` (when not empty): the rest of a record
+/// and, if it has arrived, the next one's header. `Ok(0)` at end of stream.
+pub(super) fn recv_pair(sock: &Socket, first: &mut [u8], second: &mut [u8]) -> Result<usize> {
+    if second.is_empty() {
+        return Ok(sys::recv(sock.raw_fd(), first, 0)?);
+    }
+    let mut iov = [IoSliceMut::new(first), IoSliceMut::new(second)];
+    // SAFETY: an all-zero msghdr is valid (no name, no control data).
+    let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
+    // IoSliceMut is guaranteed ABI-compatible with iovec on Unix.
+    msg.msg_iov = iov.as_mut_ptr() as *mut libc::iovec;
+    msg.msg_iovlen = iov.len() as _;
+    // SAFETY: msg points at two valid, writable iovecs that outlive the call.
+    let n = unsafe { libc::recvmsg(sock.raw_fd(), &mut msg, 0) };
+    if n < 0 {
+        Err(io::Error::last_os_error().into())
+    } else {
+        Ok(n as usize)
     }
 }
 
@@ -87,5 +93,17 @@ mod tests {
         let mut buf = [0u8; 32];
         let n = Fd(&b).read(&mut buf).unwrap();
         assert_eq!(&buf[..n], b"one two three");
+    }
+
+    #[test]
+    fn recv_pair_fills_both_in_order() {
+        let (a, b) = Socket::pair(libc::AF_UNIX, libc::SOCK_STREAM, 0, Mode::Blocking).unwrap();
+        sys::send(a.raw_fd(), b"bodyHEADERmore", 0).unwrap();
+        let (mut body, mut head) = ([0u8; 4], [0u8; 6]);
+        assert_eq!(recv_pair(&b, &mut body, &mut head).unwrap(), 10);
+        assert_eq!((&body, &head), (b"body", b"HEADER"));
+        let mut rest = [0u8; 8];
+        assert_eq!(recv_pair(&b, &mut rest, &mut []).unwrap(), 4);
+        assert_eq!(&rest[..4], b"more");
     }
 }

@@ -13,6 +13,7 @@
 //!   much of the caller's buffer it already encrypted; the caller retries with the same
 //!   buffer and gets the whole count once the last record is sent.
 
+use std::cell::RefCell;
 use std::io::{self, Read};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
@@ -22,7 +23,7 @@ use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::{ClientConfig, ClientConnection, Connection, ServerConfig, ServerConnection};
 
 use super::failure::{TlsFailure, TlsReason};
-use super::io::{Fd, Limited};
+use super::io::{recv_pair, Fd};
 use crate::core::buf::{ReadBuf, WriteBuf};
 use crate::core::error::{Error, Result};
 use crate::core::mode::Mode;
@@ -32,6 +33,35 @@ use crate::core::sys;
 /// Most plaintext one step of a write encrypts (rustls's own limit on queued records): each
 /// step borrows at most this much of the caller's buffer, however large the buffer is.
 pub const WRITE_CHUNK: usize = 64 * 1024;
+
+/// Records with a body at least this large are read together with the next record's header
+/// (an alert, close_notify included, is far smaller: bytes after it stay in the kernel).
+const LOOKAHEAD_MIN: usize = 1024;
+
+/// Largest TLS record body (TLS 1.2: 2^14 + 2048).
+const MAX_BODY: usize = 16384 + 2048;
+
+thread_local! {
+    /// Where a record's body lands before rustls takes it (bounded: one record at most).
+    static RECORD_BUF: RefCell<Vec<u8>> = RefCell::new(vec![0u8; MAX_BODY]);
+}
+
+/// Hands bytes read from the socket to rustls (its refusals are protocol errors).
+fn feed(conn: &mut Connection, mut bytes: &[u8]) -> Result<()> {
+    while !bytes.is_empty() {
+        match conn.read_tls(&mut bytes) {
+            Ok(0) => break, // rustls takes nothing more (close_notify already seen)
+            Ok(_) => {}
+            Err(e) => {
+                return Err(Error::Tls(TlsFailure::new(
+                    TlsReason::Protocol,
+                    e.to_string(),
+                )))
+            }
+        }
+    }
+    Ok(())
+}
 
 /// What one step of record I/O needs before it can go on.
 enum Blocked {
@@ -156,72 +186,100 @@ impl TlsStream {
     /// driven by `select`, as `asyncore` is, would otherwise wait forever for data rustls had
     /// already taken), and bytes a peer sends in the clear after its close_notify stay
     /// readable by the plain socket `unwrap()` returns.
+    ///
+    /// A record's body is read with one system call, into a per-thread buffer, then handed
+    /// to rustls (whose own reads take 4 KiB at a time: five system calls per 16 KiB record).
+    /// With a large body (never an alert), the same call also takes the next record's header
+    /// if it has arrived: its body stays in the kernel, so `select` still sees it.
     fn read_records(
         &self,
         sock: &Socket,
         s: &mut Session,
     ) -> Result<std::result::Result<bool, Blocked>> {
-        let conn = &mut s.conn;
         if s.record_left == 0 {
             // The next record's header is read for real, never only peeked: bytes left unread
             // in the kernel keep the receive window closed, and a sender blocked on that window
             // would never send the rest of the header (a deadlock).
-            let header = &mut s.header;
-            let have = header.have;
-            match sys::recv(sock.raw_fd(), &mut header.bytes[have..], 0) {
+            let have = s.header.have;
+            let k = match sys::recv(sock.raw_fd(), &mut s.header.bytes[have..], 0) {
                 Ok(0) => {
                     // Tell rustls the transport ended (its reader then reports EOF).
-                    let _ = conn.read_tls(&mut io::empty());
+                    let _ = s.conn.read_tls(&mut io::empty());
                     return Ok(Ok(true));
                 }
-                Ok(k) => {
-                    let mut fed: &[u8] = &header.bytes[have..have + k];
-                    header.have = have + k;
-                    while !fed.is_empty() {
-                        if conn.read_tls(&mut fed)? == 0 {
-                            break; // rustls takes nothing more (close_notify already seen)
-                        }
-                    }
-                }
+                Ok(k) => k,
                 Err(e) if sys::would_block(&e) => return Ok(Err(Blocked::Read)),
                 Err(e) if e.raw_os_error() == Some(libc::EINTR) => return Ok(Ok(false)),
                 Err(e) => return Err(e.into()),
-            }
-            if header.have < 5 {
-                // The rest of the header is on its way: the next attempt waits for it.
-                return Ok(Ok(false));
-            }
-            header.have = 0;
-            s.record_left = usize::from(u16::from_be_bytes([header.bytes[3], header.bytes[4]]));
-            if s.record_left == 0 {
-                // An empty record is complete with its header.
-                if let Err(e) = conn.process_new_packets() {
-                    let _ = self.flush_records(sock, conn);
-                    return Err(tls_err(&e));
-                }
-                return Ok(Ok(false));
-            }
+            };
+            feed(&mut s.conn, &s.header.bytes[have..have + k])?;
+            s.header.have = have + k;
+            return self.header_read(sock, s);
         }
-        let result = conn.read_tls(&mut Limited {
-            sock,
-            left: &mut s.record_left,
+        let lookahead = s.record_left >= LOOKAHEAD_MIN;
+        let got = RECORD_BUF.with(|cell| -> Result<Option<usize>> {
+            let mut buf = cell.borrow_mut();
+            let n = s.record_left.min(buf.len());
+            let next: &mut [u8] = if lookahead && n == s.record_left {
+                &mut s.header.bytes[s.header.have..]
+            } else {
+                &mut []
+            };
+            let got = match recv_pair(sock, &mut buf[..n], next) {
+                Ok(0) => return Ok(None),
+                Ok(got) => got,
+                Err(e) => return Err(e),
+            };
+            feed(&mut s.conn, &buf[..got.min(n)])?;
+            s.record_left -= got.min(n);
+            Ok(Some(got.saturating_sub(n)))
         });
-        match result {
-            Ok(0) => Ok(Ok(true)),
-            Ok(_) => {
-                if s.record_left == 0 {
-                    if let Err(e) = conn.process_new_packets() {
-                        // Send the alert rustls queued, then report the failure.
-                        let _ = self.flush_records(sock, conn);
-                        return Err(tls_err(&e));
-                    }
-                }
-                Ok(Ok(false))
+        let extra = match got {
+            Ok(Some(extra)) => extra,
+            Ok(None) => {
+                let _ = s.conn.read_tls(&mut io::empty());
+                return Ok(Ok(true));
             }
-            Err(e) if sys::would_block(&e) => Ok(Err(Blocked::Read)),
-            Err(e) if e.raw_os_error() == Some(libc::EINTR) => Ok(Ok(false)),
-            Err(e) => Err(e.into()),
+            Err(Error::Os(libc::EAGAIN)) => return Ok(Err(Blocked::Read)),
+            Err(Error::Os(libc::EINTR)) => return Ok(Ok(false)),
+            Err(e) => return Err(e),
+        };
+        if s.record_left == 0 {
+            if let Err(e) = s.conn.process_new_packets() {
+                // Send the alert rustls queued, then report the failure.
+                let _ = self.flush_records(sock, &mut s.conn);
+                return Err(tls_err(&e));
+            }
         }
+        if extra > 0 {
+            let have = s.header.have;
+            feed(&mut s.conn, &s.header.bytes[have..have + extra])?;
+            s.header.have = have + extra;
+            return self.header_read(sock, s);
+        }
+        Ok(Ok(false))
+    }
+
+    /// After more header bytes arrived: once all five are in, the record's length is known
+    /// (an empty record is complete with its header).
+    fn header_read(
+        &self,
+        sock: &Socket,
+        s: &mut Session,
+    ) -> Result<std::result::Result<bool, Blocked>> {
+        if s.header.have < 5 {
+            // The rest of the header is on its way: the next attempt waits for it.
+            return Ok(Ok(false));
+        }
+        s.header.have = 0;
+        s.record_left = usize::from(u16::from_be_bytes([s.header.bytes[3], s.header.bytes[4]]));
+        if s.record_left == 0 {
+            if let Err(e) = s.conn.process_new_packets() {
+                let _ = self.flush_records(sock, &mut s.conn);
+                return Err(tls_err(&e));
+            }
+        }
+        Ok(Ok(false))
     }
 
     /// Waits per the socket's mode for `blocked`, or reports want-read/want-write.
@@ -831,6 +889,57 @@ mod tests {
             assert_eq!(client.write(&data).unwrap(), data.len());
             assert!(reader.join().unwrap() == data, "no byte sent twice or lost");
         });
+    }
+
+    /// Bytes waiting in the kernel (`FIONREAD`).
+    fn unread(sock: &Socket) -> usize {
+        let mut n: libc::c_int = 0;
+        // SAFETY: FIONREAD writes one int.
+        assert_eq!(
+            unsafe { libc::ioctl(sock.raw_fd(), libc::FIONREAD, &mut n) },
+            0
+        );
+        n as usize
+    }
+
+    #[test]
+    fn a_record_is_read_with_the_next_header_and_the_next_body_stays_in_the_kernel() {
+        let p = pki();
+        let (a, b) = pair(Mode::Timeout(std::time::Duration::from_secs(10)));
+        let server = TlsStream::server(&b, server_policy(&p).server_config().unwrap()).unwrap();
+        let client =
+            TlsStream::client(&a, client_policy(&p).client_config().unwrap(), "localhost").unwrap();
+        std::thread::scope(|sc| {
+            let h = sc.spawn(|| server.handshake());
+            client.handshake().unwrap();
+            h.join().unwrap().unwrap();
+        });
+        // A full record, then two small ones (TLS 1.3 adds a content type and a 16-byte tag).
+        let data: Vec<u8> = (0..16384 + 100 + 50).map(|i| (i % 251) as u8).collect();
+        assert_eq!(client.write(&data[..16384 + 100]).unwrap(), 16384 + 100);
+        assert_eq!(client.write(&data[16384 + 100..]).unwrap(), 50);
+        let (body2, record3) = (100 + 17, 5 + 50 + 17);
+        let mut buf = vec![0u8; 65536];
+        let mut got = Vec::new();
+        // Let the session ticket and all three records arrive.
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        while got.len() < 16384 {
+            let n = server.read(&mut buf).unwrap();
+            got.extend_from_slice(&buf[..n]);
+        }
+        assert_eq!(got.len(), 16384, "one record per read");
+        // The second record's header came with the first record's body; its body did not
+        // (so select still reports it), nor did the third record.
+        assert_eq!(unread(&b), body2 + record3);
+        let n = server.read(&mut buf).unwrap();
+        assert_eq!(n, 100);
+        got.extend_from_slice(&buf[..n]);
+        // A small record's body is read alone: the next record stays whole in the kernel.
+        assert_eq!(unread(&b), record3);
+        let n = server.read(&mut buf).unwrap();
+        got.extend_from_slice(&buf[..n]);
+        assert_eq!(got, data);
+        assert_eq!(unread(&b), 0);
     }
 
     #[test]
