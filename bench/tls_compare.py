@@ -5,7 +5,9 @@ alternating runtimes for each repetition, and prints the median and range of eac
     python3 bench/tls_compare.py [repetitions] [handshake seconds] [bulk MiB]
 
 Needs the jar (gradle -q --offline jar) and the test certificates (gradle -q --offline
-testCerts). TLS_BENCH_WARMUP (seconds, default 5) is passed through.
+testCerts). TLS_BENCH_WARMUP (seconds, default 5) is passed through. With
+TLS_BASELINE_LIBRARY=/path/to/libsockbridge.so, the plug-in also runs on that library
+(before/after comparisons in one run).
 """
 import os
 import statistics
@@ -19,11 +21,17 @@ from reference_python import find_python27  # noqa: E402
 
 
 def runtimes():
-    out = [('CPython 3', [sys.executable])]
+    """(label, command, extra environment)."""
+    out = [('CPython 3', [sys.executable], {})]
     py27 = find_python27()
     if py27:
-        out.append(('CPython 2.7.18', [py27]))
-    out.append(('Jython + sockbridge', [os.path.join(ROOT, 'bin', 'sockbridge-jython')]))
+        out.append(('CPython 2.7.18', [py27], {}))
+    jython = [os.path.join(ROOT, 'bin', 'sockbridge-jython')]
+    out.append(('Jython + sockbridge', jython, {}))
+    baseline = os.environ.get('TLS_BASELINE_LIBRARY')
+    if baseline:
+        out.append(('Jython + sockbridge (baseline library)', jython,
+                    {'SOCKBRIDGE_JAVA_OPTS': '-Dsockbridge.library=' + baseline}))
     return out
 
 
@@ -33,9 +41,10 @@ def main():
     megabytes = sys.argv[3] if len(sys.argv) > 3 else '256'
     results = {}
     for rep in range(reps):
-        for label, cmd in runtimes():
+        for label, cmd, env in runtimes():
             p = subprocess.run(cmd + [os.path.join(HERE, 'tls_bench.py'), 'all', seconds, megabytes],
-                               capture_output=True, text=True, timeout=600)
+                               capture_output=True, text=True, timeout=600,
+                               env=dict(os.environ, **env))
             for line in p.stdout.splitlines():
                 name, sep, rest = line.partition(': ')
                 if sep and name != 'tls_version':
@@ -45,7 +54,7 @@ def main():
     print('| case | runtime | median | range |')
     print('|---|---|---:|---|')
     for name, unit in (('tls_handshakes', 'handshakes/s'), ('tls_bulk', 'MB/s')):
-        for label, _ in runtimes():
+        for label, _, _ in runtimes():
             v = results.get((label, name), [])
             if v:
                 print('| %s | %s | %.1f | %.1f-%.1f (%d runs) |' % (
