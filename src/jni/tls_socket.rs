@@ -1,17 +1,14 @@
 //! Entry points for `org.sockbridge.TlsSocket`: one TLS session over a registered socket.
 
-use std::cell::RefCell;
-
 use jni::objects::{JByteArray, JClass, JString};
 use jni::sys::{jint, jlong, jobjectArray, jstring};
 use jni::JNIEnv;
 
 use super::boundary::{guard, object};
-use super::convert::{bytes_array, code, int_result, opt_string, signed, string_array};
+use super::convert::{bytes_array, code, int_result, opt_string, string_array};
 use super::java_bytes::JavaBytes;
 use super::native_socket::SOCKETS;
 use super::tls_context::{TlsConfig, CONTEXTS};
-use crate::core::buf::WriteBuf;
 use crate::core::error::{Error, Result};
 use crate::core::registry::Registry;
 use crate::core::tls::peer_cert;
@@ -19,14 +16,6 @@ use crate::core::tls::stream::TlsStream;
 
 /// Every live TLS session, by handle.
 pub static STREAMS: Registry<TlsStream> = Registry::new();
-
-/// Largest read served per call (a TLS record carries at most 16 KiB anyway).
-const READ_CHUNK: usize = 64 * 1024;
-
-thread_local! {
-    /// Per-thread plaintext buffer: decrypted data lands here, then one copy into Java.
-    static READ_BUF: RefCell<Vec<u8>> = RefCell::new(vec![0u8; READ_CHUNK]);
-}
 
 fn stream(h: jlong) -> Result<std::sync::Arc<TlsStream>> {
     STREAMS.get(h)
@@ -100,23 +89,10 @@ pub extern "system" fn Java_org_sockbridge_TlsSocket_nRead<'l>(
     guard(&mut env, -1, |env| {
         let r = (|| {
             let s = stream(h)?;
-            if buf.is_null() || off < 0 || len < 0 {
-                return Err(Error::invalid("null buffer or negative offset/length"));
-            }
-            let total = env
-                .get_array_length(&buf)
-                .map_err(|_| Error::invalid("unreadable buffer"))?;
-            if off.checked_add(len).is_none_or(|end| end > total) {
-                return Err(Error::invalid("offset/length out of array bounds"));
-            }
-            let want = (len as usize).min(READ_CHUNK);
-            READ_BUF.with(|cell| {
-                let mut b = cell.borrow_mut();
-                let n = s.read(&mut b[..want])?;
-                env.set_byte_array_region(&buf, off, signed(&b[..n]))
-                    .map_err(|_| Error::invalid("unwritable buffer"))?;
-                Ok(n)
-            })
+            let mut region = JavaBytes::new(env, &buf, off, len)
+                .ok_or_else(|| Error::invalid("null buffer or negative offset/length"))?;
+            // Decrypted bytes go from rustls straight into the pinned array.
+            s.read_into(&mut region)
         })();
         int_result(env, r)
     })
@@ -136,9 +112,10 @@ pub extern "system" fn Java_org_sockbridge_TlsSocket_nWrite<'l>(
             let s = stream(h)?;
             let mut region = JavaBytes::new(env, &buf, off, len)
                 .ok_or_else(|| Error::invalid("null buffer or negative offset/length"))?;
-            // Copy out of the Java array (the session may wait for the socket).
-            let data = region.with_ref(|d| Ok(d.to_vec()))?;
-            s.write(&data)
+            // No copy of the array: rustls encrypts from it, one pinned chunk of at most
+            // WRITE_CHUNK bytes at a time, and the array is never pinned while the session
+            // waits for the socket.
+            s.write_from(&mut region)
         })();
         int_result(env, r)
     })

@@ -19,6 +19,9 @@ pub enum TlsReason {
     Protocol,
     /// The policy could not be turned into a configuration (bad PEM, missing key, ...).
     BadConfig,
+    /// A write retried with fewer bytes than the unfinished one already took (OpenSSL's
+    /// `SSL_R_BAD_LENGTH`).
+    BadLength,
 }
 
 impl TlsReason {
@@ -32,6 +35,7 @@ impl TlsReason {
             TlsReason::CertificateVerifyFailed => "CERTIFICATE_VERIFY_FAILED",
             TlsReason::Protocol => "PROTOCOL_ERROR",
             TlsReason::BadConfig => "BAD_CONFIGURATION",
+            TlsReason::BadLength => "BAD_LENGTH",
         }
     }
 

@@ -5,6 +5,7 @@
 
 pub mod failure;
 pub mod hello;
+mod io;
 pub mod peer_cert;
 pub mod policy;
 pub mod stream;

@@ -1,10 +1,21 @@
 //! A TLS session over a core socket, driven sans-IO: rustls does the protocol, this file moves
 //! records between rustls and the socket in the socket's mode. Blocking and timeout modes wait
-//! with `poll(2)` (the connection lock is never held while waiting, so one thread may read while
+//! with `poll(2)` (the session lock is never held while waiting, so one thread may read while
 //! another writes); non-blocking mode reports want-read / want-write.
+//!
+//! Two rules keep the peer from stalling and the caller from being misled:
+//! - A flight goes out in one `sendmsg`: while the peer's flight is still arriving, its
+//!   records are all read and processed before anything is sent, and everything rustls queued
+//!   is then written with one vectored send ([`io::Fd`](super::io)). Several small sends for
+//!   one flight meet Nagle's algorithm and the peer's delayed ACK (a 40 ms stall).
+//! - A write reports only bytes whose records reached the kernel (OpenSSL's rule): when the
+//!   socket fills up the write fails with want-write (or waits, or times out) and remembers how
+//!   much of the caller's buffer it already encrypted; the caller retries with the same
+//!   buffer and gets the whole count once the last record is sent.
 
-use std::io::{self, Read, Write};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::cell::RefCell;
+use std::io::{self, Read};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::Instant;
 
@@ -12,10 +23,45 @@ use rustls::pki_types::{CertificateDer, ServerName};
 use rustls::{ClientConfig, ClientConnection, Connection, ServerConfig, ServerConnection};
 
 use super::failure::{TlsFailure, TlsReason};
+use super::io::{recv_pair, Fd};
+use crate::core::buf::{ReadBuf, WriteBuf};
 use crate::core::error::{Error, Result};
 use crate::core::mode::Mode;
 use crate::core::socket::Socket;
 use crate::core::sys;
+
+/// Most plaintext one step of a write encrypts (rustls's own limit on queued records): each
+/// step borrows at most this much of the caller's buffer, however large the buffer is.
+pub const WRITE_CHUNK: usize = 64 * 1024;
+
+/// Records with a body at least this large are read together with the next record's header
+/// (an alert, close_notify included, is far smaller: bytes after it stay in the kernel).
+const LOOKAHEAD_MIN: usize = 1024;
+
+/// Largest TLS record body (TLS 1.2: 2^14 + 2048).
+const MAX_BODY: usize = 16384 + 2048;
+
+thread_local! {
+    /// Where a record's body lands before rustls takes it (bounded: one record at most).
+    static RECORD_BUF: RefCell<Vec<u8>> = RefCell::new(vec![0u8; MAX_BODY]);
+}
+
+/// Hands bytes read from the socket to rustls (its refusals are protocol errors).
+fn feed(conn: &mut Connection, mut bytes: &[u8]) -> Result<()> {
+    while !bytes.is_empty() {
+        match conn.read_tls(&mut bytes) {
+            Ok(0) => break, // rustls takes nothing more (close_notify already seen)
+            Ok(_) => {}
+            Err(e) => {
+                return Err(Error::Tls(TlsFailure::new(
+                    TlsReason::Protocol,
+                    e.to_string(),
+                )))
+            }
+        }
+    }
+    Ok(())
+}
 
 /// What one step of record I/O needs before it can go on.
 enum Blocked {
@@ -30,12 +76,20 @@ enum Blocked {
 /// Each call holds the socket strongly only while it runs.
 pub struct TlsStream {
     sock: Weak<Socket>,
-    conn: Mutex<Connection>,
+    session: Mutex<Session>,
     close_sent: AtomicBool,
-    /// Bytes of the current record not yet read from the socket (changed under `conn`'s lock).
-    record_left: AtomicUsize,
-    /// The next record's header, as far as it has arrived (used under `conn`'s lock).
-    header: Mutex<Header>,
+}
+
+/// The state behind the session lock.
+struct Session {
+    conn: Connection,
+    /// Bytes of the current record not yet read from the socket.
+    record_left: usize,
+    /// The next record's header, as far as it has arrived.
+    header: Header,
+    /// Plaintext of an unfinished write already handed to rustls (OpenSSL's `wnum`): a retry
+    /// goes on after it, and succeeds once all of it has reached the kernel.
+    write_taken: usize,
 }
 
 /// A TLS record header being read: its five bytes and how many have arrived.
@@ -43,39 +97,6 @@ pub struct TlsStream {
 struct Header {
     bytes: [u8; 5],
     have: usize,
-}
-
-/// Reads at most `left` bytes from the socket: one TLS record, never the bytes after it.
-struct Limited<'a> {
-    sock: &'a Socket,
-    left: &'a mut usize,
-}
-
-impl Read for Limited<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = buf.len().min(*self.left);
-        let got = sys::recv(self.sock.raw_fd(), &mut buf[..n], 0)?;
-        *self.left -= got;
-        Ok(got)
-    }
-}
-
-/// `io::Read`/`io::Write` on the socket's fd with one non-blocking system call each.
-struct Fd<'a>(&'a Socket);
-
-impl Read for Fd<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        sys::recv(self.0.raw_fd(), buf, 0)
-    }
-}
-
-impl Write for Fd<'_> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        sys::send(self.0.raw_fd(), buf, 0)
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
 }
 
 fn tls_err(e: &rustls::Error) -> Error {
@@ -95,7 +116,25 @@ fn want(b: Blocked) -> Error {
     }
 }
 
+/// OpenSSL's error for a write retried with fewer bytes than it already took.
+fn bad_length() -> Error {
+    Error::Tls(TlsFailure::new(TlsReason::BadLength, "bad length"))
+}
+
 impl TlsStream {
+    fn new(sock: &Arc<Socket>, conn: Connection) -> TlsStream {
+        TlsStream {
+            sock: Arc::downgrade(sock),
+            session: Mutex::new(Session {
+                conn,
+                record_left: 0,
+                header: Header::default(),
+                write_taken: 0,
+            }),
+            close_sent: AtomicBool::new(false),
+        }
+    }
+
     /// A client session for `server_name` (a DNS name or an IP address; SNI is sent for names).
     pub fn client(
         sock: &Arc<Socket>,
@@ -105,25 +144,13 @@ impl TlsStream {
         let name = ServerName::try_from(server_name.to_string())
             .map_err(|_| Error::invalid(format!("invalid server name {server_name:?}")))?;
         let conn = ClientConnection::new(config, name).map_err(|e| tls_err(&e))?;
-        Ok(TlsStream {
-            sock: Arc::downgrade(sock),
-            conn: Mutex::new(Connection::Client(conn)),
-            close_sent: AtomicBool::new(false),
-            record_left: AtomicUsize::new(0),
-            header: Mutex::new(Header::default()),
-        })
+        Ok(TlsStream::new(sock, Connection::Client(conn)))
     }
 
     /// A server session.
     pub fn server(sock: &Arc<Socket>, config: Arc<ServerConfig>) -> Result<TlsStream> {
         let conn = ServerConnection::new(config).map_err(|e| tls_err(&e))?;
-        Ok(TlsStream {
-            sock: Arc::downgrade(sock),
-            conn: Mutex::new(Connection::Server(conn)),
-            close_sent: AtomicBool::new(false),
-            record_left: AtomicUsize::new(0),
-            header: Mutex::new(Header::default()),
-        })
+        Ok(TlsStream::new(sock, Connection::Server(conn)))
     }
 
     /// The socket underneath, held for the duration of one call; `Closed` once it is gone.
@@ -133,11 +160,12 @@ impl TlsStream {
         Ok(sock)
     }
 
-    fn lock(&self) -> MutexGuard<'_, Connection> {
-        self.conn.lock().unwrap_or_else(|e| e.into_inner())
+    fn lock(&self) -> MutexGuard<'_, Session> {
+        self.session.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Sends buffered records until rustls has none or the socket would block.
+    /// Sends buffered records until rustls has none or the socket would block. Each step is
+    /// one vectored send of everything queued.
     fn flush_records(&self, sock: &Socket, conn: &mut Connection) -> Result<Option<Blocked>> {
         while conn.wants_write() {
             match conn.write_tls(&mut Fd(sock)) {
@@ -158,73 +186,100 @@ impl TlsStream {
     /// driven by `select`, as `asyncore` is, would otherwise wait forever for data rustls had
     /// already taken), and bytes a peer sends in the clear after its close_notify stay
     /// readable by the plain socket `unwrap()` returns.
+    ///
+    /// A record's body is read with one system call, into a per-thread buffer, then handed
+    /// to rustls (whose own reads take 4 KiB at a time: five system calls per 16 KiB record).
+    /// With a large body (never an alert), the same call also takes the next record's header
+    /// if it has arrived: its body stays in the kernel, so `select` still sees it.
     fn read_records(
         &self,
         sock: &Socket,
-        conn: &mut Connection,
+        s: &mut Session,
     ) -> Result<std::result::Result<bool, Blocked>> {
-        let mut left = self.record_left.load(Ordering::Relaxed);
-        if left == 0 {
+        if s.record_left == 0 {
             // The next record's header is read for real, never only peeked: bytes left unread
             // in the kernel keep the receive window closed, and a sender blocked on that window
             // would never send the rest of the header (a deadlock).
-            let mut header = self.header.lock().unwrap_or_else(|p| p.into_inner());
-            let have = header.have;
-            let mut part = [0u8; 5];
-            match sys::recv(sock.raw_fd(), &mut part[..5 - have], 0) {
+            let have = s.header.have;
+            let k = match sys::recv(sock.raw_fd(), &mut s.header.bytes[have..], 0) {
                 Ok(0) => {
                     // Tell rustls the transport ended (its reader then reports EOF).
-                    let _ = conn.read_tls(&mut io::empty());
+                    let _ = s.conn.read_tls(&mut io::empty());
                     return Ok(Ok(true));
                 }
-                Ok(k) => {
-                    header.bytes[have..have + k].copy_from_slice(&part[..k]);
-                    header.have = have + k;
-                    let mut fed: &[u8] = &part[..k];
-                    while !fed.is_empty() {
-                        if conn.read_tls(&mut fed)? == 0 {
-                            break; // rustls takes nothing more (close_notify already seen)
-                        }
-                    }
-                }
+                Ok(k) => k,
                 Err(e) if sys::would_block(&e) => return Ok(Err(Blocked::Read)),
                 Err(e) if e.raw_os_error() == Some(libc::EINTR) => return Ok(Ok(false)),
                 Err(e) => return Err(e.into()),
-            }
-            if header.have < 5 {
-                // The rest of the header is on its way: the next attempt waits for it.
-                return Ok(Ok(false));
-            }
-            header.have = 0;
-            left = usize::from(u16::from_be_bytes([header.bytes[3], header.bytes[4]]));
-            if left == 0 {
-                // An empty record is complete with its header.
-                if let Err(e) = conn.process_new_packets() {
-                    let _ = self.flush_records(sock, conn);
-                    return Err(tls_err(&e));
-                }
-                return Ok(Ok(false));
-            }
+            };
+            feed(&mut s.conn, &s.header.bytes[have..have + k])?;
+            s.header.have = have + k;
+            return self.header_read(sock, s);
         }
-        let result = conn.read_tls(&mut Limited {
-            sock,
-            left: &mut left,
+        let lookahead = s.record_left >= LOOKAHEAD_MIN;
+        let got = RECORD_BUF.with(|cell| -> Result<Option<usize>> {
+            let mut buf = cell.borrow_mut();
+            let n = s.record_left.min(buf.len());
+            let next: &mut [u8] = if lookahead && n == s.record_left {
+                &mut s.header.bytes[s.header.have..]
+            } else {
+                &mut []
+            };
+            let got = match recv_pair(sock, &mut buf[..n], next) {
+                Ok(0) => return Ok(None),
+                Ok(got) => got,
+                Err(e) => return Err(e),
+            };
+            feed(&mut s.conn, &buf[..got.min(n)])?;
+            s.record_left -= got.min(n);
+            Ok(Some(got.saturating_sub(n)))
         });
-        self.record_left.store(left, Ordering::Relaxed);
-        match result {
-            Ok(0) => Ok(Ok(true)),
-            Ok(_) => {
-                if let Err(e) = conn.process_new_packets() {
-                    // Send the alert rustls queued, then report the failure.
-                    let _ = self.flush_records(sock, conn);
-                    return Err(tls_err(&e));
-                }
-                Ok(Ok(false))
+        let extra = match got {
+            Ok(Some(extra)) => extra,
+            Ok(None) => {
+                let _ = s.conn.read_tls(&mut io::empty());
+                return Ok(Ok(true));
             }
-            Err(e) if sys::would_block(&e) => Ok(Err(Blocked::Read)),
-            Err(e) if e.raw_os_error() == Some(libc::EINTR) => Ok(Ok(false)),
-            Err(e) => Err(e.into()),
+            Err(Error::Os(libc::EAGAIN)) => return Ok(Err(Blocked::Read)),
+            Err(Error::Os(libc::EINTR)) => return Ok(Ok(false)),
+            Err(e) => return Err(e),
+        };
+        if s.record_left == 0 {
+            if let Err(e) = s.conn.process_new_packets() {
+                // Send the alert rustls queued, then report the failure.
+                let _ = self.flush_records(sock, &mut s.conn);
+                return Err(tls_err(&e));
+            }
         }
+        if extra > 0 {
+            let have = s.header.have;
+            feed(&mut s.conn, &s.header.bytes[have..have + extra])?;
+            s.header.have = have + extra;
+            return self.header_read(sock, s);
+        }
+        Ok(Ok(false))
+    }
+
+    /// After more header bytes arrived: once all five are in, the record's length is known
+    /// (an empty record is complete with its header).
+    fn header_read(
+        &self,
+        sock: &Socket,
+        s: &mut Session,
+    ) -> Result<std::result::Result<bool, Blocked>> {
+        if s.header.have < 5 {
+            // The rest of the header is on its way: the next attempt waits for it.
+            return Ok(Ok(false));
+        }
+        s.header.have = 0;
+        s.record_left = usize::from(u16::from_be_bytes([s.header.bytes[3], s.header.bytes[4]]));
+        if s.record_left == 0 {
+            if let Err(e) = s.conn.process_new_packets() {
+                let _ = self.flush_records(sock, &mut s.conn);
+                return Err(tls_err(&e));
+            }
+        }
+        Ok(Ok(false))
     }
 
     /// Waits per the socket's mode for `blocked`, or reports want-read/want-write.
@@ -241,25 +296,34 @@ impl TlsStream {
     }
 
     /// Runs the handshake to completion (`do_handshake`).
+    ///
+    /// The peer's records are read and processed for as long as they are arriving; what they
+    /// make rustls send goes out when the peer's flight has ended (the socket has nothing
+    /// more), in one vectored send — never one send per message.
     pub fn handshake(&self) -> Result<()> {
         let sock = self.socket()?;
         let deadline = sock.mode().deadline();
         loop {
             let blocked = {
-                let mut conn = self.lock();
-                if let Some(b) = self.flush_records(&sock, &mut conn)? {
-                    b
-                } else if !conn.is_handshaking() {
-                    return Ok(());
+                let mut s = self.lock();
+                if !s.conn.is_handshaking() {
+                    match self.flush_records(&sock, &mut s.conn)? {
+                        None => return Ok(()),
+                        Some(b) => b,
+                    }
                 } else {
-                    match self.read_records(&sock, &mut conn)? {
+                    match self.read_records(&sock, &mut s)? {
                         Ok(true) => {
                             return Err(Error::Tls(TlsFailure::new(
                                 TlsReason::Eof,
                                 "EOF occurred in violation of protocol (handshake)",
-                            )))
+                            )));
                         }
                         Ok(false) => continue,
+                        // The peer's flight is over for now: answer it in one send.
+                        Err(Blocked::Read) => self
+                            .flush_records(&sock, &mut s.conn)?
+                            .unwrap_or(Blocked::Read),
                         Err(b) => b,
                     }
                 }
@@ -270,7 +334,13 @@ impl TlsStream {
 
     /// Reads decrypted data into `buf`. `Ok(0)` after the peer's close_notify; `Eof` when the
     /// transport closed without one.
-    pub fn read(&self, buf: &mut [u8]) -> Result<usize> {
+    pub fn read(&self, mut buf: &mut [u8]) -> Result<usize> {
+        self.read_into(&mut buf)
+    }
+
+    /// [`TlsStream::read`] into a buffer lent for each copy (the decrypted bytes go straight
+    /// from rustls into it: a pinned Java array needs no native buffer in between).
+    pub fn read_into<B: ReadBuf + ?Sized>(&self, buf: &mut B) -> Result<usize> {
         if self.is_handshaking() {
             self.handshake()?;
         }
@@ -278,8 +348,9 @@ impl TlsStream {
         let deadline = sock.mode().deadline();
         loop {
             let blocked = {
-                let mut conn = self.lock();
-                match conn.reader().read(buf) {
+                let mut s = self.lock();
+                let conn = &mut s.conn;
+                match buf.with_mut(|b| conn.reader().read(b)) {
                     Ok(n) => return Ok(n),
                     Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
                     Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
@@ -290,10 +361,10 @@ impl TlsStream {
                     }
                     Err(e) => return Err(e.into()),
                 }
-                if let Some(b) = self.flush_records(&sock, &mut conn)? {
+                if let Some(b) = self.flush_records(&sock, conn)? {
                     b
                 } else {
-                    match self.read_records(&sock, &mut conn)? {
+                    match self.read_records(&sock, &mut s)? {
                         Ok(_) => continue,
                         Err(b) => b,
                     }
@@ -305,43 +376,78 @@ impl TlsStream {
 
     /// Decrypted bytes already received and waiting to be read (`pending()`).
     pub fn pending(&self) -> usize {
-        let mut conn = self.lock();
-        conn.process_new_packets()
+        let mut s = self.lock();
+        s.conn
+            .process_new_packets()
             .map(|state| state.plaintext_bytes_to_read())
             .unwrap_or(0)
     }
 
-    /// Encrypts and sends `data`. Blocking and timeout modes send all of it; non-blocking mode
-    /// accepts what fits in rustls's buffer and reports want-write when nothing does.
-    pub fn write(&self, data: &[u8]) -> Result<usize> {
+    /// Encrypts and sends `data`; see [`TlsStream::write_from`].
+    pub fn write(&self, mut data: &[u8]) -> Result<usize> {
+        self.write_from(&mut data)
+    }
+
+    /// Encrypts and sends all of `data`, [`WRITE_CHUNK`] bytes at a time (each borrowed from
+    /// `data` only while rustls encrypts it), and returns `data.len()` once every record has
+    /// reached the kernel — never earlier, so a caller told "sent" can wait for the peer.
+    ///
+    /// When the socket fills up, non-blocking mode fails with want-write (and timeout mode
+    /// with `Timeout` at the deadline) having taken some of `data`: call again with the same
+    /// buffer (at least as long; it may have moved, as OpenSSL's
+    /// `SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER` allows) to go on; a shorter one is "bad length".
+    pub fn write_from<B: WriteBuf + ?Sized>(&self, data: &mut B) -> Result<usize> {
         // Plaintext written before the handshake ends would only be buffered: finish it first
         // (as SSL_write does), so the loop below always makes progress.
         if self.is_handshaking() {
             self.handshake()?;
         }
         let sock = self.socket()?;
-        let mode = sock.mode();
-        let deadline = mode.deadline();
-        let mut done = 0;
+        let deadline = sock.mode().deadline();
+        let len = data.len();
+        let mut stalled = false;
         loop {
             let blocked = {
-                let mut conn = self.lock();
-                if done < data.len() {
-                    done += conn.writer().write(&data[done..])?;
+                let mut s = self.lock();
+                let taken = s.write_taken;
+                if len < taken {
+                    return Err(bad_length());
                 }
-                match self.flush_records(&sock, &mut conn)? {
-                    None if done == data.len() => return Ok(done),
-                    None => continue,
-                    Some(b) => b,
+                match self.flush_records(&sock, &mut s.conn) {
+                    Err(e) => {
+                        s.write_taken = 0;
+                        return Err(e);
+                    }
+                    Ok(Some(b)) => b,
+                    Ok(None) if taken == len => {
+                        s.write_taken = 0;
+                        return Ok(len);
+                    }
+                    Ok(None) => {
+                        let end = len.min(taken + WRITE_CHUNK);
+                        let conn = &mut s.conn;
+                        let n = data.with_ref(|d| match d.get(taken..end) {
+                            Some(chunk) => io::Write::write(&mut conn.writer(), chunk),
+                            None => Err(io::Error::other("buffer shorter than its length")),
+                        })?;
+                        if n == 0 {
+                            // rustls takes nothing only while it queues a key update; twice
+                            // in a row would be a loop.
+                            if stalled {
+                                return Err(Error::Tls(TlsFailure::new(
+                                    TlsReason::Protocol,
+                                    "the session accepts no more data",
+                                )));
+                            }
+                            stalled = true;
+                        } else {
+                            stalled = false;
+                        }
+                        s.write_taken = taken + n;
+                        continue;
+                    }
                 }
             };
-            if mode == Mode::NonBlocking {
-                return if done > 0 {
-                    Ok(done)
-                } else {
-                    Err(want(blocked))
-                };
-            }
             self.wait(&sock, blocked, deadline)?;
         }
     }
@@ -350,11 +456,11 @@ impl TlsStream {
     pub fn close_notify(&self) -> Result<()> {
         let sock = self.socket()?;
         let deadline = sock.mode().deadline();
-        self.lock().send_close_notify();
+        self.lock().conn.send_close_notify();
         loop {
             let blocked = {
-                let mut conn = self.lock();
-                match self.flush_records(&sock, &mut conn)? {
+                let mut s = self.lock();
+                match self.flush_records(&sock, &mut s.conn)? {
                     None => return Ok(()),
                     Some(b) => b,
                 }
@@ -372,20 +478,21 @@ impl TlsStream {
         let sock = self.socket()?;
         let deadline = sock.mode().deadline();
         if !self.close_sent.swap(true, Ordering::SeqCst) {
-            self.lock().send_close_notify();
+            self.lock().conn.send_close_notify();
         }
         let mut scratch = [0u8; 4096];
         loop {
             let blocked = {
-                let mut conn = self.lock();
-                if let Some(b) = self.flush_records(&sock, &mut conn)? {
+                let mut s = self.lock();
+                if let Some(b) = self.flush_records(&sock, &mut s.conn)? {
                     b
                 } else {
-                    let closed = conn
+                    let closed = s
+                        .conn
                         .process_new_packets()
                         .map_err(|e| tls_err(&e))?
                         .peer_has_closed();
-                    while let Ok(n) = conn.reader().read(&mut scratch) {
+                    while let Ok(n) = s.conn.reader().read(&mut scratch) {
                         if n == 0 {
                             break;
                         }
@@ -393,7 +500,7 @@ impl TlsStream {
                     if closed {
                         return Ok(());
                     }
-                    match self.read_records(&sock, &mut conn)? {
+                    match self.read_records(&sock, &mut s)? {
                         Ok(true) => return Ok(()),
                         Ok(false) => continue,
                         Err(b) => b,
@@ -406,7 +513,7 @@ impl TlsStream {
 
     /// The negotiated protocol version: `"TLSv1.2"` or `"TLSv1.3"`, `None` before the handshake.
     pub fn protocol_version(&self) -> Option<&'static str> {
-        match self.lock().protocol_version()? {
+        match self.lock().conn.protocol_version()? {
             rustls::ProtocolVersion::TLSv1_2 => Some("TLSv1.2"),
             rustls::ProtocolVersion::TLSv1_3 => Some("TLSv1.3"),
             _ => Some("unknown"),
@@ -415,7 +522,7 @@ impl TlsStream {
 
     /// The cipher suite as CPython's `cipher()` names it: (OpenSSL name, version, secret bits).
     pub fn cipher(&self) -> Option<(String, &'static str, u32)> {
-        let suite = self.lock().negotiated_cipher_suite()?;
+        let suite = self.lock().conn.negotiated_cipher_suite()?;
         let version = self.protocol_version().unwrap_or("unknown");
         let (name, bits) = openssl_cipher_name(suite.suite());
         Some((name, version, bits))
@@ -423,12 +530,13 @@ impl TlsStream {
 
     /// The ALPN protocol the peers agreed on.
     pub fn alpn_protocol(&self) -> Option<Vec<u8>> {
-        self.lock().alpn_protocol().map(|p| p.to_vec())
+        self.lock().conn.alpn_protocol().map(|p| p.to_vec())
     }
 
     /// The peer's certificate chain, end-entity first, as DER.
     pub fn peer_certificates(&self) -> Vec<CertificateDer<'static>> {
         self.lock()
+            .conn
             .peer_certificates()
             .map(|c| c.iter().map(|d| d.clone().into_owned()).collect())
             .unwrap_or_default()
@@ -436,7 +544,7 @@ impl TlsStream {
 
     /// True while the handshake has not finished.
     pub fn is_handshaking(&self) -> bool {
-        self.lock().is_handshaking()
+        self.lock().conn.is_handshaking()
     }
 }
 
@@ -599,6 +707,239 @@ mod tests {
             0,
             "the peer sees the close"
         );
+    }
+
+    fn set_int_opt(sock: &Socket, level: i32, name: i32, value: i32) {
+        // SAFETY: an int option from a valid pointer and length.
+        let rc = unsafe {
+            libc::setsockopt(
+                sock.raw_fd(),
+                level,
+                name,
+                (&value as *const i32).cast(),
+                std::mem::size_of::<i32>() as libc::socklen_t,
+            )
+        };
+        assert_eq!(rc, 0);
+    }
+
+    /// Data segments the socket has sent (`TCP_INFO`'s `tcpi_data_segs_out`).
+    fn data_segments_out(sock: &Socket) -> u32 {
+        // SAFETY: tcp_info is plain data; the kernel fills at most `len` bytes of it.
+        let mut info: libc::tcp_info = unsafe { std::mem::zeroed() };
+        let mut len = std::mem::size_of::<libc::tcp_info>() as libc::socklen_t;
+        let rc = unsafe {
+            libc::getsockopt(
+                sock.raw_fd(),
+                libc::IPPROTO_TCP,
+                libc::TCP_INFO,
+                (&mut info as *mut libc::tcp_info).cast(),
+                &mut len,
+            )
+        };
+        assert_eq!(rc, 0);
+        info.tcpi_data_segs_out
+    }
+
+    /// A connected loopback TCP pair (Nagle on, as users' sockets are).
+    fn tcp_pair(mode: Mode) -> (Arc<Socket>, Arc<Socket>) {
+        use std::os::fd::AsRawFd;
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let c = std::net::TcpStream::connect(l.local_addr().unwrap()).unwrap();
+        let (s, _) = l.accept().unwrap();
+        let wrap =
+            |fd| Arc::new(Socket::from_fd(fd, libc::AF_INET, libc::SOCK_STREAM, 0, mode).unwrap());
+        (wrap(c.as_raw_fd()), wrap(s.as_raw_fd()))
+    }
+
+    #[test]
+    fn each_flight_is_one_send() {
+        // Several sends per flight meet Nagle and the peer's delayed ACK: 40 ms per handshake.
+        let p = pki();
+        for _ in 0..3 {
+            let (a, b) = tcp_pair(Mode::Timeout(std::time::Duration::from_secs(10)));
+            let server = TlsStream::server(&b, server_policy(&p).server_config().unwrap()).unwrap();
+            let b2 = b.clone();
+            let t = std::thread::spawn(move || {
+                server.handshake().unwrap();
+                data_segments_out(&b2)
+            });
+            let client =
+                TlsStream::client(&a, client_policy(&p).client_config().unwrap(), "localhost")
+                    .unwrap();
+            client.handshake().unwrap();
+            let server_segments = t.join().unwrap();
+            assert_eq!(
+                data_segments_out(&a),
+                2,
+                "client: ClientHello, then ChangeCipherSpec + Finished together"
+            );
+            assert_eq!(
+                server_segments, 2,
+                "server: ServerHello..Finished together, then the session tickets"
+            );
+        }
+    }
+
+    /// A handshaken pair whose writer (`a`) is non-blocking with small socket buffers.
+    fn nonblocking_writer_pair(p: &Pki) -> (Arc<Socket>, TlsStream, Arc<Socket>, TlsStream) {
+        let (a, b) = pair(Mode::Timeout(std::time::Duration::from_secs(10)));
+        set_int_opt(&a, libc::SOL_SOCKET, libc::SO_SNDBUF, 16 * 1024);
+        set_int_opt(&b, libc::SOL_SOCKET, libc::SO_RCVBUF, 16 * 1024);
+        let server = TlsStream::server(&b, server_policy(p).server_config().unwrap()).unwrap();
+        let client =
+            TlsStream::client(&a, client_policy(p).client_config().unwrap(), "localhost").unwrap();
+        let server = std::thread::scope(|sc| {
+            let h = sc.spawn(|| server.handshake().map(|_| server));
+            client.handshake().unwrap();
+            h.join().unwrap().unwrap()
+        });
+        a.set_mode(Mode::NonBlocking);
+        (a, client, b, server)
+    }
+
+    fn reason(e: Error) -> TlsReason {
+        match e {
+            Error::Tls(f) => f.reason,
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    /// Reads exactly `n` bytes.
+    fn read_all(server: &TlsStream, n: usize) -> Vec<u8> {
+        let mut got = Vec::with_capacity(n);
+        let mut buf = vec![0u8; 64 * 1024];
+        while got.len() < n {
+            let k = server.read(&mut buf).unwrap();
+            assert!(k > 0, "early end after {} of {n} bytes", got.len());
+            got.extend_from_slice(&buf[..k]);
+        }
+        got
+    }
+
+    #[test]
+    fn nonblocking_write_reports_only_what_reached_the_kernel() {
+        let p = pki();
+        let (a, client, _b, server) = nonblocking_writer_pair(&p);
+        let data: Vec<u8> = (0..1_048_576u32)
+            .map(|i| (i * 7 + i / 5000) as u8)
+            .collect();
+        // The reader is paused: the write cannot finish, and must not claim any of it.
+        assert_eq!(
+            reason(client.write(&data).unwrap_err()),
+            TlsReason::WantWrite
+        );
+        std::thread::scope(|sc| {
+            let reader = sc.spawn(|| read_all(&server, data.len()));
+            loop {
+                match client.write(&data) {
+                    Ok(n) => {
+                        assert_eq!(n, data.len(), "all or want-write, never a part");
+                        break;
+                    }
+                    Err(e) => {
+                        assert_eq!(reason(e), TlsReason::WantWrite);
+                        a.wait(libc::POLLOUT, None).unwrap();
+                    }
+                }
+            }
+            // Reported as sent: the reader gets every byte with no further call here.
+            assert!(reader.join().unwrap() == data, "the bytes arrived intact");
+        });
+    }
+
+    #[test]
+    fn a_shorter_retry_is_bad_length_and_the_same_buffer_goes_on() {
+        let p = pki();
+        let (a, client, _b, server) = nonblocking_writer_pair(&p);
+        let data = vec![0x5au8; 512 * 1024];
+        assert_eq!(
+            reason(client.write(&data).unwrap_err()),
+            TlsReason::WantWrite
+        );
+        let err = client.write(&data[..10]).unwrap_err();
+        assert_eq!(reason(err.clone()), TlsReason::BadLength, "{err:?}");
+        std::thread::scope(|sc| {
+            let reader = sc.spawn(|| read_all(&server, data.len() + 3));
+            loop {
+                match client.write(&data) {
+                    Ok(n) => break assert_eq!(n, data.len()),
+                    Err(_) => a.wait(libc::POLLOUT, None).unwrap(),
+                }
+            }
+            // The next write starts afresh.
+            a.set_mode(Mode::Blocking);
+            assert_eq!(client.write(b"end").unwrap(), 3);
+            let got = reader.join().unwrap();
+            assert!(got[..data.len()] == data[..]);
+            assert_eq!(&got[data.len()..], b"end");
+        });
+    }
+
+    #[test]
+    fn timeout_mode_keeps_the_unfinished_write_for_a_retry() {
+        let p = pki();
+        let (a, client, _b, server) = nonblocking_writer_pair(&p);
+        a.set_mode(Mode::Timeout(std::time::Duration::from_millis(50)));
+        let data = vec![0xa5u8; 512 * 1024];
+        assert_eq!(client.write(&data).unwrap_err(), Error::Timeout);
+        std::thread::scope(|sc| {
+            let reader = sc.spawn(|| read_all(&server, data.len()));
+            a.set_mode(Mode::Blocking);
+            assert_eq!(client.write(&data).unwrap(), data.len());
+            assert!(reader.join().unwrap() == data, "no byte sent twice or lost");
+        });
+    }
+
+    /// Bytes waiting in the kernel (`FIONREAD`).
+    fn unread(sock: &Socket) -> usize {
+        let mut n: libc::c_int = 0;
+        // SAFETY: FIONREAD writes one int.
+        assert_eq!(
+            unsafe { libc::ioctl(sock.raw_fd(), libc::FIONREAD, &mut n) },
+            0
+        );
+        n as usize
+    }
+
+    #[test]
+    fn a_record_is_read_with_the_next_header_and_the_next_body_stays_in_the_kernel() {
+        let p = pki();
+        let (a, b) = pair(Mode::Timeout(std::time::Duration::from_secs(10)));
+        let server = TlsStream::server(&b, server_policy(&p).server_config().unwrap()).unwrap();
+        let client =
+            TlsStream::client(&a, client_policy(&p).client_config().unwrap(), "localhost").unwrap();
+        std::thread::scope(|sc| {
+            let h = sc.spawn(|| server.handshake());
+            client.handshake().unwrap();
+            h.join().unwrap().unwrap();
+        });
+        // A full record, then two small ones (TLS 1.3 adds a content type and a 16-byte tag).
+        let data: Vec<u8> = (0..16384 + 100 + 50).map(|i| (i % 251) as u8).collect();
+        assert_eq!(client.write(&data[..16384 + 100]).unwrap(), 16384 + 100);
+        assert_eq!(client.write(&data[16384 + 100..]).unwrap(), 50);
+        let (body2, record3) = (100 + 17, 5 + 50 + 17);
+        let mut buf = vec![0u8; 65536];
+        let mut got = Vec::new();
+        // Let the session ticket and all three records arrive.
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        while got.len() < 16384 {
+            let n = server.read(&mut buf).unwrap();
+            got.extend_from_slice(&buf[..n]);
+        }
+        assert_eq!(got.len(), 16384, "one record per read");
+        // The second record's header came with the first record's body; its body did not
+        // (so select still reports it), nor did the third record.
+        assert_eq!(unread(&b), body2 + record3);
+        let n = server.read(&mut buf).unwrap();
+        assert_eq!(n, 100);
+        got.extend_from_slice(&buf[..n]);
+        // A small record's body is read alone: the next record stays whole in the kernel.
+        assert_eq!(unread(&b), record3);
+        let n = server.read(&mut buf).unwrap();
+        got.extend_from_slice(&buf[..n]);
+        assert_eq!(got, data);
+        assert_eq!(unread(&b), 0);
     }
 
     #[test]

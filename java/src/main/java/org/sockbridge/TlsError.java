@@ -24,7 +24,9 @@ public class TlsError extends SocketError {
         /** Another handshake or record-layer failure. */
         PROTOCOL_ERROR,
         /** The policy could not be used (bad PEM, key mismatch, no trust anchors, ...). */
-        BAD_CONFIGURATION
+        BAD_CONFIGURATION,
+        /** A write retried with fewer bytes than the unfinished one already took. */
+        BAD_LENGTH
     }
 
     private final Reason reason;

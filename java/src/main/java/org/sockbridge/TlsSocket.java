@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * A TLS session over a {@link NativeSocket}, in the socket's mode: blocking, timeout
  * ({@link SocketTimeout}), or non-blocking ({@link TlsError} with reason {@code WANT_READ} /
- * {@code WANT_WRITE}: wait with {@link Poller} and call again). One JNI call per operation.
+ * {@code WANT_WRITE}: wait with {@link Poller} and call again; a write is retried with the same
+ * bytes). One JNI call per operation.
  * The session does not own the socket: closing the socket ends the session ({@code EBADF}).
  */
 public final class TlsSocket implements Closeable {
@@ -48,7 +49,14 @@ public final class TlsSocket implements Closeable {
         return Errors.check(nRead(handle, buf, off, len));
     }
 
-    /** Encrypts and sends; blocking and timeout modes send everything. */
+    /**
+     * Encrypts and sends all {@code len} bytes and returns {@code len} once every record has
+     * reached the kernel (OpenSSL's {@code SSL_write} without partial writes). When the socket
+     * fills up, non-blocking mode throws {@link TlsError} {@code WANT_WRITE} and timeout mode
+     * {@link SocketTimeout}, having taken part of the bytes: call again with the same bytes
+     * (the array may differ, {@code len} may not be smaller: {@code BAD_LENGTH}) to go on.
+     * The array is read in place, 64 KiB at a time, never copied into native memory.
+     */
     public int write(byte[] buf, int off, int len) throws SocketError {
         if (off < 0 || len < 0 || off > buf.length - len) {
             throw new IndexOutOfBoundsException("offset " + off + ", length " + len + ", buffer " + buf.length);
