@@ -5,7 +5,7 @@ use jni::sys::{jint, jlong, jobjectArray, jstring};
 use jni::JNIEnv;
 
 use super::boundary::{guard, object};
-use super::convert::{bytes_array, code, int_result, opt_string, string_array};
+use super::convert::{bytes_array, code, int_result, opt_string, read_bytes, string_array, PANIC};
 use super::java_bytes::JavaBytes;
 use super::native_socket::SOCKETS;
 use super::tls_context::{TlsConfig, CONTEXTS};
@@ -13,6 +13,9 @@ use crate::core::error::{Error, Result};
 use crate::core::registry::Registry;
 use crate::core::tls::peer_cert;
 use crate::core::tls::stream::TlsStream;
+
+/// The largest DER certificate `nDecodeCertificate` copies (real ones are a few KiB).
+const MAX_CERTIFICATE_BYTES: usize = 16 << 20;
 
 /// Every live TLS session, by handle.
 pub static STREAMS: Registry<TlsStream> = Registry::new();
@@ -31,7 +34,7 @@ pub extern "system" fn Java_org_sockbridge_TlsSocket_nWrap<'l>(
     socket: jlong,
     server_name: JString<'l>,
 ) -> jlong {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, jlong::from(PANIC), |env| {
         let r = (|| {
             let ctx = CONTEXTS.get(context)?;
             let sock = SOCKETS.get(socket)?;
@@ -69,7 +72,7 @@ pub extern "system" fn Java_org_sockbridge_TlsSocket_nHandshake<'l>(
     _: JClass<'l>,
     h: jlong,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         match stream(h).and_then(|s| s.handshake()) {
             Ok(()) => 0,
             Err(e) => code(env, e),
@@ -86,7 +89,7 @@ pub extern "system" fn Java_org_sockbridge_TlsSocket_nRead<'l>(
     off: jint,
     len: jint,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         let r = (|| {
             let s = stream(h)?;
             let mut region = JavaBytes::new(env, &buf, off, len)
@@ -107,7 +110,7 @@ pub extern "system" fn Java_org_sockbridge_TlsSocket_nWrite<'l>(
     off: jint,
     len: jint,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         let r = (|| {
             let s = stream(h)?;
             let mut region = JavaBytes::new(env, &buf, off, len)
@@ -127,7 +130,7 @@ pub extern "system" fn Java_org_sockbridge_TlsSocket_nPending<'l>(
     _: JClass<'l>,
     h: jlong,
 ) -> jint {
-    guard(&mut env, -1, |env| match stream(h) {
+    guard(&mut env, PANIC, |env| match stream(h) {
         Ok(s) => s.pending() as jint,
         Err(e) => code(env, e),
     })
@@ -139,7 +142,7 @@ pub extern "system" fn Java_org_sockbridge_TlsSocket_nCloseNotify<'l>(
     _: JClass<'l>,
     h: jlong,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         match stream(h).and_then(|s| s.close_notify()) {
             Ok(()) => 0,
             Err(e) => code(env, e),
@@ -154,7 +157,7 @@ pub extern "system" fn Java_org_sockbridge_TlsSocket_nShutdown<'l>(
     _: JClass<'l>,
     h: jlong,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         match stream(h).and_then(|s| s.shutdown()) {
             Ok(()) => 0,
             Err(e) => code(env, e),
@@ -223,9 +226,7 @@ pub extern "system" fn Java_org_sockbridge_TlsSocket_nDecodeCertificate<'l>(
         if der.is_null() {
             return Err(Error::invalid("certificate must not be null"));
         }
-        let bytes = env
-            .convert_byte_array(&der)
-            .map_err(|_| Error::invalid("unreadable certificate"))?;
+        let bytes = read_bytes(env, &der, MAX_CERTIFICATE_BYTES, "certificate")?;
         let info = peer_cert::decode(&bytes)?;
         let mut out = String::new();
         out += &format!(
@@ -285,7 +286,7 @@ pub extern "system" fn Java_org_sockbridge_TlsSocket_nSendFatalAlert<'l>(
     socket: jlong,
     description: jint,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         let r = SOCKETS.get(socket).and_then(|sock| {
             let d = u8::try_from(description)
                 .map_err(|_| Error::invalid("an alert description is 0..255"))?;

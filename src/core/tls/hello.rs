@@ -46,7 +46,8 @@ pub fn peek_client_hello(sock: &Socket) -> Result<ClientHello> {
                 if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
                     return Err(Error::Timeout);
                 }
-                std::thread::sleep(Duration::from_millis(1));
+                // A close or a signal ends the nap at once.
+                sock.nap(std::time::Instant::now() + Duration::from_millis(1))?;
             }
             Err(e) if sys::would_block(&e) => {
                 if sock.mode() == Mode::NonBlocking {
