@@ -3,6 +3,7 @@ package org.sockbridge;
 import static org.junit.Assert.*;
 
 import org.junit.Test;
+import org.python.core.PySystemState;
 import org.python.util.PythonInterpreter;
 import org.sockbridge.jython.SockbridgeJython;
 
@@ -13,7 +14,8 @@ import org.sockbridge.jython.SockbridgeJython;
 public class VendoredStdlibTest {
     @Test
     public void installReplacesStockNetworkModulesImportedBefore() {
-        try (PythonInterpreter py = new PythonInterpreter()) {
+        // Its own sys state: other tests install the plug-in into Jython's default one.
+        try (PythonInterpreter py = new PythonInterpreter(null, new PySystemState())) {
             py.exec("import poplib, ftplib\nstock = poplib.__file__");
             String stock = py.eval("stock").toString();
             assertFalse(stock, stock.contains("sockbridge"));
