@@ -1,5 +1,6 @@
 //! Entry points for `org.sockbridge.Epoll`.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use jni::objects::{JClass, JIntArray};
@@ -12,8 +13,9 @@ use crate::core::epoll::Epoll;
 use crate::core::error::{Error, Result};
 use crate::core::registry::Registry;
 
-/// Every open epoll instance, by handle.
-pub static EPOLLS: Registry<Epoll> = Registry::new();
+/// Every open epoll handle. Handles made by `fromfd` over a live instance share it (one
+/// `Arc<Epoll>` per handle; the instance counts its handles, see `Epoll::attach`).
+pub static EPOLLS: Registry<Arc<Epoll>> = Registry::new();
 
 thread_local! {
     static RESULTS: std::cell::RefCell<(Vec<i32>, Vec<i32>)> = const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
@@ -33,6 +35,21 @@ pub extern "system" fn Java_org_sockbridge_Epoll_nCreate<'l>(
     })
 }
 
+/// `select.epoll.fromfd(fd)`: a handle on the live instance over `fd`, else on `fd` adopted
+/// (see `Epoll::from_fd`).
+#[no_mangle]
+pub extern "system" fn Java_org_sockbridge_Epoll_nFromFd<'l>(
+    mut env: JNIEnv<'l>,
+    _: JClass<'l>,
+    fd: jint,
+) -> jlong {
+    guard(&mut env, -1, |env| match Epoll::from_fd(fd) {
+        Ok(ep) => EPOLLS.insert(ep),
+        Err(e) => jlong::from(code(env, e)),
+    })
+}
+
+/// `close()`: the handle goes and the instance closes for every handle sharing it.
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_Epoll_nClose<'l>(
     mut env: JNIEnv<'l>,
@@ -41,10 +58,29 @@ pub extern "system" fn Java_org_sockbridge_Epoll_nClose<'l>(
 ) -> jint {
     guard(&mut env, -1, |env| match EPOLLS.remove(h) {
         Ok(ep) => {
+            ep.detach();
             ep.close();
             0
         }
         Err(e) => code(env, e),
+    })
+}
+
+/// The `Cleaner`'s action for a handle never closed: the handle goes, and the instance closes
+/// only if no other handle shares it. Nothing to do for a closed handle.
+#[no_mangle]
+pub extern "system" fn Java_org_sockbridge_Epoll_nRelease<'l>(
+    mut env: JNIEnv<'l>,
+    _: JClass<'l>,
+    h: jlong,
+) -> jint {
+    guard(&mut env, -1, |_| {
+        if let Ok(ep) = EPOLLS.remove(h) {
+            if ep.detach() {
+                ep.close();
+            }
+        }
+        0
     })
 }
 

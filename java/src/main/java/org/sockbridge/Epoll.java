@@ -1,6 +1,8 @@
 package org.sockbridge;
 
 import java.io.Closeable;
+import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -8,23 +10,66 @@ import java.util.List;
  * CPython's {@code select.epoll}: level-triggered by default, edge-triggered with
  * {@link SocketConstants#EPOLLET}. Each wait costs in proportion to the ready fds. Closing from
  * another thread wakes a waiting {@link #poll}, which then fails with {@code EBADF}.
+ *
+ * <p>{@link #fromFd} over the fd of a live instance gives a second object sharing that instance:
+ * closing either closes it for both (the other's operations then fail with {@code EBADF}, as
+ * CPython 2.7.18's do), and the fd itself is closed once, when the last object lets go, so no
+ * close can hit a number another thread has just reused. An instance that becomes unreachable
+ * without being closed is released by a {@link Cleaner}: it closes only if no other object
+ * shares it.
  */
 public final class Epoll implements Closeable {
+    private static final Cleaner CLEANER = Cleaner.create();
+
     static {
         NativeLibrary.load();
     }
 
     private final long handle;
+    private final Cleaner.Cleanable cleanable;
     private volatile boolean closed;
 
     /** {@code epoll()}: a new epoll instance. */
     public Epoll() throws SocketError {
-        handle = Errors.check(nCreate());
+        this(Errors.check(nCreate()));
+    }
+
+    private Epoll(long handle) {
+        this.handle = handle;
+        this.cleanable = CLEANER.register(this, new Releaser(handle));
+    }
+
+    /**
+     * {@code select.epoll.fromfd(fd)}: an object over the live instance whose fd is {@code fd}
+     * (sharing it), else over {@code fd} itself, which it then owns (closing it closes {@code fd};
+     * a non-epoll fd fails its waits with {@code EINVAL}). A number that is not open gives an
+     * object whose operations fail with {@code EBADF}; {@code -1} a new instance.
+     */
+    public static Epoll fromFd(int fd) throws SocketError {
+        return new Epoll(Errors.check(nFromFd(fd)));
+    }
+
+    /** Releases a handle; holds no reference to the Epoll object. */
+    private static final class Releaser implements Runnable {
+        private final long handle;
+
+        Releaser(long handle) {
+            this.handle = handle;
+        }
+
+        @Override
+        public void run() {
+            nRelease(handle);
+        }
     }
 
     /** The epoll fd. */
     public int fileno() throws SocketError {
-        return Errors.check(nFileno(handle));
+        try {
+            return Errors.check(nFileno(handle));
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** True once closed. */
@@ -34,17 +79,26 @@ public final class Epoll implements Closeable {
 
     /** {@code register(fd, eventmask)}; {@code EEXIST} if already registered. */
     public void register(Object fdOrObject, int events) throws SocketError {
-        Errors.check(nCtl(handle, 1, Poller.fdOf(fdOrObject), events));
+        ctl(1, fdOrObject, events);
     }
 
     /** {@code modify(fd, eventmask)}; {@code ENOENT} if not registered. */
     public void modify(Object fdOrObject, int events) throws SocketError {
-        Errors.check(nCtl(handle, 3, Poller.fdOf(fdOrObject), events));
+        ctl(3, fdOrObject, events);
     }
 
     /** {@code unregister(fd)}; {@code ENOENT} if not registered. */
     public void unregister(Object fdOrObject) throws SocketError {
-        Errors.check(nCtl(handle, 2, Poller.fdOf(fdOrObject), 0));
+        ctl(2, fdOrObject, 0);
+    }
+
+    private void ctl(int op, Object fdOrObject, int events) throws SocketError {
+        try {
+            Errors.check(nCtl(handle, op, Poller.fdOf(fdOrObject), events));
+        } finally {
+            // The Cleaner must not release the handle while the call is using it.
+            Reference.reachabilityFence(this);
+        }
     }
 
     /**
@@ -58,7 +112,12 @@ public final class Epoll implements Closeable {
         long nanos = timeoutSeconds == null || timeoutSeconds < 0 ? -1 : Poller.timeoutNanos(timeoutSeconds);
         int[] fds = new int[maxEvents];
         int[] events = new int[maxEvents];
-        int n = Errors.check(nWait(handle, fds, events, nanos));
+        int n;
+        try {
+            n = Errors.check(nWait(handle, fds, events, nanos));
+        } finally {
+            Reference.reachabilityFence(this);
+        }
         List<int[]> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             out.add(new int[] {fds[i], events[i]});
@@ -66,16 +125,21 @@ public final class Epoll implements Closeable {
         return out;
     }
 
-    /** Closes the instance; closing again does nothing. */
+    /** Closes the instance (for every object sharing it); closing again does nothing. */
     @Override
     public void close() {
         closed = true;
         nClose(handle);
+        cleanable.clean();
     }
 
     private static native long nCreate();
 
+    private static native long nFromFd(int fd);
+
     private static native int nClose(long h);
+
+    private static native int nRelease(long h);
 
     private static native int nFileno(long h);
 

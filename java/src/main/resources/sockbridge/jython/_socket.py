@@ -12,6 +12,7 @@ import _sockbridge_signal
 import struct as _struct
 
 from java.lang import IllegalArgumentException as _JIllegalArgument
+from java.util.concurrent.atomic import AtomicInteger as _AtomicInteger
 from org.sockbridge import AddressLookupError as _JGaiError
 from org.sockbridge import HostLookupError as _JHError
 from org.sockbridge import NativeSocket as _NativeSocket
@@ -306,24 +307,27 @@ def setdefaulttimeout(value):
 
 class _NativeRef(object):
     """Shares one NativeSocket between a socket object and the files made by makefile():
-    the fd closes when the last holder lets go, as CPython 2.7's reference counting does."""
+    the fd closes when the last holder lets go, as CPython 2.7's reference counting does.
+    The count is atomic: Jython has no GIL, and threads closing a socket and its files at once
+    must neither lose a holder (a leaked fd) nor drop one twice (an early close)."""
 
-    __slots__ = ('native', 'holders')
+    __slots__ = ('native', '_holders')
 
     def __init__(self, native):
         self.native = native
-        self.holders = 1
+        self._holders = _AtomicInteger(1)
+
+    holders = property(lambda self: self._holders.get(), doc='how many hold the socket now')
 
     def acquire(self):
-        self.holders += 1
+        self._holders.incrementAndGet()
 
     def release(self):
-        self.holders -= 1
-        if self.holders <= 0:
+        if self._holders.decrementAndGet() <= 0:
             self.native.close()
 
     def force_close(self):
-        self.holders = 0
+        self._holders.set(0)
         self.native.close()
 
 

@@ -214,6 +214,25 @@ class epoll(object):
         except _JSocketError, e:
             raise IOError(e.errno(), str(e.strerror()))
 
+    @classmethod
+    def fromfd(cls, fd):
+        """epoll.fromfd(fd): an epoll object over fd. Over the fd of a live epoll object the two
+        share one epoll instance (closing either closes it; the other then gets IOError EBADF,
+        as in CPython 2.7.18); any other fd is taken over and closed by close()."""
+        if isinstance(fd, float):
+            raise TypeError('integer argument expected, got float')
+        if not isinstance(fd, (int, long)):
+            raise TypeError('an integer is required')
+        if not -2147483648 <= fd <= 2147483647:
+            raise OverflowError('signed integer is greater than maximum'
+                                if fd > 0 else 'signed integer is less than minimum')
+        self = cls.__new__(cls)
+        try:
+            self._ep = _Epoll.fromFd(fd)
+        except _JSocketError, e:
+            raise IOError(e.errno(), str(e.strerror()))
+        return self
+
     def _check(self):
         if self._ep.closed():
             raise ValueError('I/O operation on closed epoll fd')

@@ -9,7 +9,8 @@ import org.python.util.PythonInterpreter;
 /**
  * Activates the sockbridge {@code socket}, {@code _socket}, {@code select} and {@code ssl} modules in a
  * Jython interpreter: puts the modules shipped in this jar first on {@code sys.path} and drops
- * any copies of those modules already imported.
+ * any copies of those modules already imported. The jar also ships CPython 2.7.18's network
+ * modules (asyncore, ftplib, SocketServer, ...) in place of Jython's older copies.
  *
  * <pre>
  * PythonInterpreter py = new PythonInterpreter();
@@ -21,7 +22,14 @@ public final class SockbridgeJython {
     /** The {@code sys.path} entry naming the modules inside the jar. */
     public static final String MODULE_PATH = "__pyclasspath__/sockbridge/jython";
 
-    private static final String[] REPLACED = {"socket", "_socket", "select", "ssl", "_sockbridge_file", "signal", "_sockbridge_signal"};
+    private static final String[] REPLACED = {
+        "socket", "_socket", "select", "ssl", "_sockbridge_file", "signal", "_sockbridge_signal",
+        // CPython 2.7.18's network modules shipped in place of Jython's older copies (see
+        // LICENSE-PSF-2.7.18.txt beside the modules): a copy imported before install goes too.
+        "asyncore", "asynchat", "ftplib", "poplib", "smtplib", "imaplib", "telnetlib", "httplib",
+        "urllib", "robotparser", "SocketServer", "BaseHTTPServer", "SimpleHTTPServer", "CGIHTTPServer",
+        "SimpleXMLRPCServer", "wsgiref", "wsgiref.handlers", "wsgiref.headers",
+        "wsgiref.simple_server", "wsgiref.util", "wsgiref.validate"};
 
     private SockbridgeJython() {}
 
