@@ -8,7 +8,7 @@ use jni::sys::{jint, jlong};
 use jni::JNIEnv;
 
 use super::boundary::guard;
-use super::convert::code;
+use super::convert::{code, PANIC};
 use crate::core::epoll::Epoll;
 use crate::core::error::{Error, Result};
 use crate::core::registry::Registry;
@@ -29,7 +29,7 @@ pub extern "system" fn Java_org_sockbridge_Epoll_nCreate<'l>(
     mut env: JNIEnv<'l>,
     _: JClass<'l>,
 ) -> jlong {
-    guard(&mut env, -1, |env| match Epoll::new() {
+    guard(&mut env, jlong::from(PANIC), |env| match Epoll::new() {
         Ok(ep) => EPOLLS.insert(ep),
         Err(e) => jlong::from(code(env, e)),
     })
@@ -43,9 +43,11 @@ pub extern "system" fn Java_org_sockbridge_Epoll_nFromFd<'l>(
     _: JClass<'l>,
     fd: jint,
 ) -> jlong {
-    guard(&mut env, -1, |env| match Epoll::from_fd(fd) {
-        Ok(ep) => EPOLLS.insert(ep),
-        Err(e) => jlong::from(code(env, e)),
+    guard(&mut env, jlong::from(PANIC), |env| {
+        match Epoll::from_fd(fd) {
+            Ok(ep) => EPOLLS.insert(ep),
+            Err(e) => jlong::from(code(env, e)),
+        }
     })
 }
 
@@ -56,7 +58,7 @@ pub extern "system" fn Java_org_sockbridge_Epoll_nClose<'l>(
     _: JClass<'l>,
     h: jlong,
 ) -> jint {
-    guard(&mut env, -1, |env| match EPOLLS.remove(h) {
+    guard(&mut env, PANIC, |env| match EPOLLS.remove(h) {
         Ok(ep) => {
             ep.detach();
             ep.close();
@@ -74,7 +76,7 @@ pub extern "system" fn Java_org_sockbridge_Epoll_nRelease<'l>(
     _: JClass<'l>,
     h: jlong,
 ) -> jint {
-    guard(&mut env, -1, |_| {
+    guard(&mut env, PANIC, |_| {
         if let Ok(ep) = EPOLLS.remove(h) {
             if ep.detach() {
                 ep.close();
@@ -90,7 +92,7 @@ pub extern "system" fn Java_org_sockbridge_Epoll_nFileno<'l>(
     _: JClass<'l>,
     h: jlong,
 ) -> jint {
-    guard(&mut env, -1, |env| match EPOLLS.get(h) {
+    guard(&mut env, PANIC, |env| match EPOLLS.get(h) {
         Ok(ep) => ep.raw_fd(),
         Err(e) => code(env, e),
     })
@@ -106,7 +108,7 @@ pub extern "system" fn Java_org_sockbridge_Epoll_nCtl<'l>(
     fd: jint,
     events: jint,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         let r = EPOLLS.get(h).and_then(|ep| match op {
             libc::EPOLL_CTL_ADD => ep.register(fd, events as u32),
             libc::EPOLL_CTL_MOD => ep.modify(fd, events as u32),
@@ -129,7 +131,7 @@ pub extern "system" fn Java_org_sockbridge_Epoll_nWait<'l>(
     events: JIntArray<'l>,
     timeout_nanos: jlong,
 ) -> jint {
-    guard(&mut env, -1, |env| {
+    guard(&mut env, PANIC, |env| {
         match wait(env, h, &fds, &events, timeout_nanos) {
             Ok(n) => n as jint,
             Err(e) => code(env, e),
