@@ -19,7 +19,7 @@ pub const SELECT_WRITE: i16 = libc::POLLOUT | libc::POLLWRNORM | libc::POLLWRBAN
 pub const SELECT_EXCEPT: i16 = libc::POLLPRI;
 
 thread_local! {
-    /// The caller's fds plus the watched wake eventfds and the interrupt eventfd (reused).
+    /// The caller's fds plus the thread's wake eventfd and the interrupt eventfd (reused).
     static WITH_INTERRUPT: RefCell<Vec<libc::pollfd>> = const { RefCell::new(Vec::new()) };
 }
 
@@ -28,7 +28,7 @@ thread_local! {
 /// [`interrupt`](super::interrupt), a delivered signal ends a wait that has not yet found a
 /// ready fd with `Error::Os(EINTR)`, as `select(2)` does under CPython.
 ///
-/// The wake eventfds of the sockets the thread entered a wait on
+/// The thread's wake eventfd, while it entered a wait on sockets
 /// ([`Socket::enter_wait`](super::socket::Socket::enter_wait)) are polled too: closing one of
 /// those sockets ends the wait (returning the ready count so far, possibly 0); the caller then
 /// finds the socket closed.
@@ -63,7 +63,7 @@ pub fn poll(fds: &mut [libc::pollfd], timeout: Option<Duration>) -> Result<usize
     }
 }
 
-/// One `poll(2)` over `fds` plus the watched wake eventfds and the interrupt eventfd (if
+/// One `poll(2)` over `fds` plus the thread's wake eventfd and the interrupt eventfd (if
 /// `intr`): `Err(EINTR)` when a signal is pending, `None` for a stale interrupt wake-up (poll
 /// again), else the poll's outcome counted over `fds` only.
 fn poll_extended(
@@ -75,7 +75,16 @@ fn poll_extended(
         let mut all = cell.borrow_mut();
         all.clear();
         all.extend_from_slice(fds);
-        let wakes = wake::append_watched(&mut all);
+        let wakes = if wake::watching() {
+            all.push(libc::pollfd {
+                fd: wake::current_thread_fd()?,
+                events: libc::POLLIN,
+                revents: 0,
+            });
+            1
+        } else {
+            0
+        };
         if let Some(w) = intr {
             all.push(libc::pollfd {
                 fd: w.fd(),
@@ -92,9 +101,19 @@ fn poll_extended(
         if let Err(e) = rc {
             return Ok(Some(Err(e)));
         }
-        if all[n..n + wakes].iter().any(|p| p.revents != 0) {
-            // A watched socket was closed: the caller sees it closed.
-            return Ok(Some(Ok(ready)));
+        if wakes == 1 && all[n].revents != 0 {
+            wake::drain_thread_fd();
+            if wake::any_watched_signalled() {
+                // A watched socket was closed: the caller sees it closed.
+                return Ok(Some(Ok(ready)));
+            }
+            if ready > 0 {
+                return Ok(Some(Ok(ready)));
+            }
+            // A stale wake-up from another socket's close: wait again (after the signal check).
+            if intr.is_none() || all[n + wakes].revents == 0 {
+                return Ok(None);
+            }
         }
         if let Some(w) = intr {
             if all[n + wakes].revents != 0 {

@@ -1,7 +1,7 @@
 //! The core socket: an `O_NONBLOCK` fd plus CPython's mode, with safe close from any thread.
 //!
-//! Closing: [`Socket::close`] marks the socket closed and signals the socket's wake eventfd
-//! ([`super::wake`]), which every wait polls beside the fd, so a thread blocked on the socket
+//! Closing: [`Socket::close`] marks the socket closed and signals the wake eventfds of the
+//! threads waiting on it ([`super::wake`]), polled beside the fd, so a thread blocked on the socket
 //! returns `EBADF` at once, in every family, without `shutdown(2)` (a `dup()` of the socket keeps
 //! its connection). The fd itself is released when the last `Arc<Socket>` is dropped, so its
 //! number cannot be reused while a call is still running on it.
@@ -23,7 +23,7 @@ use super::error::{Error, Result};
 use super::interrupt;
 use super::mode::{AtomicMode, Mode};
 use super::sys;
-use super::wake::{self, Wake};
+use super::wake::{self, Registration, Wake};
 
 /// A socket with CPython's semantics. Shared between threads through `Arc`.
 pub struct Socket {
@@ -215,12 +215,15 @@ impl Socket {
 
     /// Registers the calling thread as waiting on this socket in a `select`/`poll` over raw fds
     /// ([`super::poll::poll`]) until the guard is dropped: such a poll then also watches the
-    /// socket's wake eventfd, so [`Socket::close`] ends it (the caller then sees
+    /// thread's wake eventfd, so [`Socket::close`] ends it (the caller then sees
     /// [`Socket::is_closed`]).
     pub fn enter_wait(&self) -> Result<WaitGuard<'_>> {
-        let fd = self.wake.fd()?;
-        wake::watch(fd);
-        let guard = WaitGuard(fd, std::marker::PhantomData);
+        let reg = self.wake.register()?;
+        wake::watch(&self.wake);
+        let guard = WaitGuard {
+            wake: &self.wake,
+            _registration: reg,
+        };
         self.check_open()?;
         Ok(guard)
     }
@@ -228,7 +231,7 @@ impl Socket {
     /// Waits with `poll(2)` until the fd reports one of `events`, the deadline passes
     /// (`Error::Timeout`) or the socket is closed (`Error::Closed`).
     ///
-    /// The poll watches the socket's wake eventfd too (so close ends it) and, on a thread that
+    /// The poll watches the thread's wake eventfd too (so close ends it) and, on a thread that
     /// opted in to [`interrupt`](super::interrupt), the process-wide interrupt eventfd: a
     /// delivered signal ends the wait with `EINTR`. One `poll(2)` on at most three fds, no
     /// allocation.
@@ -249,8 +252,9 @@ impl Socket {
     fn wait_fd(&self, fd: RawFd, events: i16, deadline: Option<Instant>) -> Result<()> {
         // Without an eventfd (the process is out of fds: EMFILE/ENFILE) the wait still works,
         // in slices of at most `NO_WAKE_SLICE_MS`, checking for a close between them.
-        let wake_fd = self.wake.fd().unwrap_or(-1);
-        // After making the wake fd: a close from now on is seen by the poll (see `Wake::fd`).
+        let registration = self.wake.register().ok();
+        let wake_fd = registration.as_ref().map_or(-1, |r| r.fd());
+        // After registering: a close from now on is seen by the poll (see `Wake::register`).
         self.check_open()?;
         let intr = interrupt::Wait::enter();
         let mut fds = [
@@ -287,7 +291,10 @@ impl Socket {
                 Ok(0) => {}
                 Ok(_) => {
                     if fds[1].revents != 0 {
-                        return Err(Error::Closed);
+                        // This socket's close, or a stale wake-up left by another socket's
+                        // close: drained either way, and the check below tells which.
+                        wake::drain_thread_fd();
+                        self.check_open()?;
                     }
                     if fds[0].revents != 0 {
                         return self.check_open();
@@ -348,11 +355,14 @@ impl Drop for Socket {
 }
 
 /// Marks a thread as waiting on a socket; see [`Socket::enter_wait`].
-pub struct WaitGuard<'a>(RawFd, std::marker::PhantomData<&'a Socket>);
+pub struct WaitGuard<'a> {
+    wake: &'a Wake,
+    _registration: Registration<'a>,
+}
 
 impl Drop for WaitGuard<'_> {
     fn drop(&mut self) {
-        wake::unwatch(self.0);
+        wake::unwatch(self.wake);
     }
 }
 

@@ -1,74 +1,75 @@
 //! Waking the threads that wait on a socket when it is closed or detached.
 //!
-//! Every wait on a socket polls, beside the socket's fd, the socket's own *wake eventfd*;
-//! [`Wake::signal`] (called by `close()`/`detach()`) makes it readable, so the wait ends at once
-//! whatever the socket's family (no `shutdown(2)`, which `AF_NETLINK`/`AF_PACKET` lack and
-//! which would tear the connection down for every `dup()`/`fromfd`/`SCM_RIGHTS` copy too).
+//! Every wait on a socket polls, beside the socket's fd, the *waiting thread's* wake eventfd,
+//! which the thread registers in the socket's waiter list for the length of the wait;
+//! [`Wake::signal`] (called by `close()`/`detach()`) makes every registered eventfd readable, so
+//! the waits end at once whatever the socket's family (no `shutdown(2)`, which
+//! `AF_NETLINK`/`AF_PACKET` lack and which would tear the connection down for every
+//! `dup()`/`fromfd`/`SCM_RIGHTS` copy too).
 //!
-//! One eventfd per socket, created lazily, rather than one shared eventfd with a generation
-//! counter, because:
-//! - closing is final, so a socket's eventfd is signalled once and never drained: there is no
-//!   reset protocol and no lost or stale wake-up, and a wait that starts after the close ends at
-//!   once (a shared fd must be drained by someone, racing with waiters that have not yet seen it);
-//! - a close wakes only the threads waiting on *that* socket, not every blocked thread of the
-//!   process (a shared fd wakes all of them on every close: a thundering herd on busy servers);
-//! - it costs an fd only for sockets that actually waited: the eventfd is made on the first
-//!   wait that would block (one `eventfd(2)` per socket lifetime), so non-blocking sockets, e.g.
-//!   the 10,000 of an epoll server, and calls that complete at once never create one.
+//! One eventfd per *thread* (made on the thread's first wait that blocks, closed when the thread
+//! ends), not per socket: a process holds as many wake fds as threads that ever blocked, not one
+//! more fd for every socket that ever waited (a blocking `connect` is enough), so fd usage and
+//! `RLIMIT_NOFILE` headroom stay what the program expects. A close wakes only the threads waiting
+//! on *that* socket. Registering takes the socket's waiter lock once per blocking wait; a call
+//! that completes at once registers nothing.
+//!
+//! A thread's eventfd can be left readable by a close that raced with the thread's wait ending
+//! for another reason: the next wait then wakes at once, drains it ([`drain_thread_fd`]), finds
+//! its own socket open and waits again.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::os::fd::RawFd;
-use std::sync::atomic::{AtomicI32, Ordering::SeqCst};
+use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
+use std::sync::{Mutex, MutexGuard};
 
 use super::error::{Error, Result};
 
-/// A socket's wake eventfd (-1 until a wait needs it). Closed when dropped.
+/// A socket's waiter list: the wake eventfds of the threads waiting on it now.
 #[derive(Debug)]
-pub struct Wake(AtomicI32);
+pub struct Wake {
+    waiters: Mutex<Vec<RawFd>>,
+    signalled: AtomicBool,
+}
 
 impl Wake {
-    /// No eventfd yet.
+    /// No waiter yet.
     pub const fn new() -> Wake {
-        Wake(AtomicI32::new(-1))
+        Wake {
+            waiters: Mutex::new(Vec::new()),
+            signalled: AtomicBool::new(false),
+        }
     }
 
-    /// The eventfd, created on first use (`EFD_NONBLOCK | EFD_CLOEXEC`).
+    fn lock(&self) -> MutexGuard<'_, Vec<RawFd>> {
+        self.waiters.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Registers the calling thread as waiting until the returned guard drops; poll the guard's
+    /// [`Registration::fd`] beside the socket.
     ///
-    /// Callers check the socket's closed flag *after* this returns: together with
-    /// [`Wake::signal`] (which sets the flag *before* loading the fd) this guarantees that either
-    /// the waiter sees the flag or the closer sees the fd and signals it (both `SeqCst`).
-    pub fn fd(&self) -> Result<RawFd> {
-        let fd = self.0.load(SeqCst);
-        if fd >= 0 {
-            return Ok(fd);
-        }
-        #[cfg(test)]
-        if tests::NO_EVENTFD.with(|f| f.get()) {
-            return Err(Error::Os(libc::EMFILE));
-        }
-        // SAFETY: eventfd with valid flags; the result is checked.
-        let new = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
-        if new < 0 {
-            return Err(Error::last_os());
-        }
-        match self.0.compare_exchange(-1, new, SeqCst, SeqCst) {
-            Ok(_) => Ok(new),
-            Err(winner) => {
-                // SAFETY: `new` is ours and unused; another thread's eventfd won.
-                unsafe { libc::close(new) };
-                Ok(winner)
-            }
-        }
+    /// Callers check the socket's closed flag *after* this returns: [`Wake::signal`] runs after
+    /// the flag is set and under the same lock, so either the waiter sees the flag or the closer
+    /// sees the registration and signals it.
+    pub fn register(&self) -> Result<Registration<'_>> {
+        let fd = thread_fd()?;
+        self.lock().push(fd);
+        Ok(Registration { wake: self, fd })
     }
 
-    /// Makes the eventfd readable for good, if a wait ever created it. Call after marking the
-    /// socket closed. Takes no lock and allocates nothing.
+    /// Whether [`Wake::signal`] has run.
+    pub fn is_signalled(&self) -> bool {
+        self.signalled.load(SeqCst)
+    }
+
+    /// Makes the eventfd of every thread waiting now readable. Call after marking the socket
+    /// closed. Allocates nothing.
     pub fn signal(&self) {
-        let fd = self.0.load(SeqCst);
-        if fd >= 0 {
+        self.signalled.store(true, SeqCst);
+        for &fd in self.lock().iter() {
             let one = 1u64.to_ne_bytes();
-            // SAFETY: writing 8 bytes to our non-blocking eventfd (it cannot overflow: one
-            // signal per socket).
+            // SAFETY: writing 8 bytes to a registered thread's non-blocking eventfd, open while
+            // it is registered (its guard unregisters under this lock before the thread ends).
             unsafe { libc::write(fd, one.as_ptr().cast(), 8) };
         }
     }
@@ -80,54 +81,117 @@ impl Default for Wake {
     }
 }
 
-impl Drop for Wake {
+/// A thread's registration in a socket's waiter list; see [`Wake::register`].
+#[derive(Debug)]
+pub struct Registration<'a> {
+    wake: &'a Wake,
+    fd: RawFd,
+}
+
+impl Registration<'_> {
+    /// The calling thread's wake eventfd, to poll for `POLLIN`.
+    pub fn fd(&self) -> RawFd {
+        self.fd
+    }
+}
+
+impl Drop for Registration<'_> {
     fn drop(&mut self) {
-        let fd = *self.0.get_mut();
+        let mut w = self.wake.lock();
+        if let Some(i) = w.iter().rposition(|&f| f == self.fd) {
+            w.swap_remove(i);
+        }
+    }
+}
+
+/// The calling thread's wake eventfd (-1 until its first blocking wait); closed at thread exit.
+struct ThreadFd(Cell<RawFd>);
+
+impl Drop for ThreadFd {
+    fn drop(&mut self) {
+        let fd = self.0.get();
         if fd >= 0 {
-            // SAFETY: our eventfd, closed once, here; no wait can use it any more.
+            // SAFETY: this thread's eventfd; no registration outlives the thread's waits.
             unsafe { libc::close(fd) };
         }
     }
 }
 
 thread_local! {
-    /// Wake eventfds of the sockets this thread is waiting on through `select`/`poll`
-    /// (see `Socket::enter_wait`); [`super::poll::poll`] polls them beside the caller's fds.
-    static WATCHED: RefCell<Vec<RawFd>> = const { RefCell::new(Vec::new()) };
+    static THREAD_FD: ThreadFd = const { ThreadFd(Cell::new(-1)) };
+    /// Wakes of the sockets this thread is waiting on through `select`/`poll`
+    /// (see `Socket::enter_wait`); [`super::poll::poll`] polls the thread's eventfd while any.
+    static WATCHED: RefCell<Vec<*const Wake>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Adds `fd` to the calling thread's watched wake fds.
-pub(crate) fn watch(fd: RawFd) {
-    WATCHED.with(|w| w.borrow_mut().push(fd));
+/// The calling thread's wake eventfd, made on first use (`EFD_NONBLOCK | EFD_CLOEXEC`).
+fn thread_fd() -> Result<RawFd> {
+    #[cfg(test)]
+    if tests::NO_EVENTFD.with(|f| f.get()) {
+        return Err(Error::Os(libc::EMFILE));
+    }
+    THREAD_FD.with(|t| {
+        let fd = t.0.get();
+        if fd >= 0 {
+            return Ok(fd);
+        }
+        // SAFETY: eventfd with valid flags; the result is checked.
+        let new = unsafe { libc::eventfd(0, libc::EFD_NONBLOCK | libc::EFD_CLOEXEC) };
+        if new < 0 {
+            return Err(Error::last_os());
+        }
+        t.0.set(new);
+        Ok(new)
+    })
 }
 
-/// Removes one entry `fd` from the calling thread's watched wake fds.
-pub(crate) fn unwatch(fd: RawFd) {
+/// Empties the calling thread's wake eventfd (after it polled readable).
+pub(crate) fn drain_thread_fd() {
+    THREAD_FD.with(|t| {
+        let fd = t.0.get();
+        if fd >= 0 {
+            let mut buf = [0u8; 8];
+            // SAFETY: reading at most 8 bytes into buf from this thread's non-blocking eventfd.
+            unsafe { libc::read(fd, buf.as_mut_ptr().cast(), 8) };
+        }
+    })
+}
+
+/// Adds `wake` to the calling thread's watched list. The caller keeps `wake` alive and calls
+/// [`unwatch`] before it may go away (`Socket::enter_wait`'s guard borrows the socket).
+pub(crate) fn watch(wake: &Wake) {
+    WATCHED.with(|w| w.borrow_mut().push(wake as *const Wake));
+}
+
+/// Removes one entry `wake` from the calling thread's watched list.
+pub(crate) fn unwatch(wake: &Wake) {
     WATCHED.with(|w| {
         let mut w = w.borrow_mut();
-        if let Some(i) = w.iter().rposition(|&f| f == fd) {
+        if let Some(i) = w.iter().rposition(|&p| std::ptr::eq(p, wake)) {
             w.swap_remove(i);
         }
     });
 }
 
-/// Appends the calling thread's watched wake fds to `set` (as `POLLIN` entries); returns how
-/// many it appended.
-pub(crate) fn append_watched(set: &mut Vec<libc::pollfd>) -> usize {
+/// Whether the calling thread watches any socket now.
+pub(crate) fn watching() -> bool {
+    WATCHED.with(|w| !w.borrow().is_empty())
+}
+
+/// Whether a socket the calling thread watches has been closed.
+pub(crate) fn any_watched_signalled() -> bool {
     WATCHED.with(|w| {
-        let w = w.borrow();
-        set.extend(w.iter().map(|&fd| libc::pollfd {
-            fd,
-            events: libc::POLLIN,
-            revents: 0,
-        }));
-        w.len()
+        w.borrow().iter().any(|&p| {
+            // SAFETY: each pointer is listed between `watch` and `unwatch` by a guard that
+            // borrows the socket owning the `Wake`, so it points to a live `Wake`.
+            unsafe { (*p).is_signalled() }
+        })
     })
 }
 
-/// Whether the calling thread watches any wake fd now.
-pub(crate) fn watching() -> bool {
-    WATCHED.with(|w| !w.borrow().is_empty())
+/// The calling thread's wake eventfd if it has one (for polls over watched sockets).
+pub(crate) fn current_thread_fd() -> Result<RawFd> {
+    thread_fd()
 }
 
 #[cfg(test)]
@@ -150,15 +214,26 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn signal_before_creation_is_a_no_op_and_after_it_stays_readable() {
+    fn signal_reaches_registered_threads_only_while_registered() {
         let w = Wake::new();
         w.signal();
-        let fd = w.fd().unwrap();
-        assert_eq!(w.fd().unwrap(), fd, "created once");
+        assert!(w.is_signalled());
+        let w = Wake::new();
+        let r = w.register().unwrap();
+        let fd = r.fd();
+        drain_thread_fd();
         assert!(!readable(fd));
         w.signal();
         assert!(readable(fd));
-        assert!(readable(fd), "never drained");
+        drain_thread_fd();
+        assert!(!readable(fd));
+        drop(r);
+        let w2 = Wake::new();
+        let r2 = w2.register().unwrap();
+        assert_eq!(r2.fd(), fd, "one eventfd per thread");
+        drop(r2);
+        w2.signal();
+        assert!(!readable(fd), "an unregistered thread is not signalled");
     }
 
     use crate::core::mode::Mode;
@@ -295,14 +370,16 @@ pub(crate) mod tests {
 
     #[test]
     fn watched_list_is_per_thread() {
-        watch(1000);
-        watch(1001);
+        let (a, b) = (Wake::new(), Wake::new());
+        watch(&a);
+        watch(&b);
         assert!(watching());
         std::thread::spawn(|| assert!(!watching())).join().unwrap();
-        let mut set = Vec::new();
-        assert_eq!(append_watched(&mut set), 2);
-        unwatch(1000);
-        unwatch(1001);
+        assert!(!any_watched_signalled());
+        b.signal();
+        assert!(any_watched_signalled());
+        unwatch(&a);
+        unwatch(&b);
         assert!(!watching());
     }
 }
