@@ -27,6 +27,12 @@ import org.sockbridge.TlsPolicy;
 final class Rel {
     private Rel() {}
 
+    static {
+        // The first NIO file read makes the JDK open a socketpair it keeps for the JVM's life
+        // (sun.nio.ch.FileDispatcherImpl.init, its "pre-close" fd): do it before any fd count.
+        rssKb();
+    }
+
     /** A long system property ({@code sockbridge.*}), or {@code dflt}. */
     static long prop(String name, long dflt) {
         String v = System.getProperty(name);
@@ -65,6 +71,9 @@ final class Rel {
         for (Integer fd : after.keySet()) {
             if (!after.get(fd).equals(before.get(fd)) && !after.get(fd).endsWith(".jar")) {
                 String info = "";
+                if (after.get(fd).startsWith("socket:[")) {
+                    info = " (" + socketKind(after.get(fd)) + ")";
+                }
                 if (after.get(fd).contains("pidfd")) {
                     try {
                         for (String l : Files.readAllLines(Paths.get("/proc/self/fdinfo", fd.toString()))) {
@@ -85,6 +94,23 @@ final class Rel {
             }
         }
         return out;
+    }
+
+    /** Which /proc/net table lists a socket inode ("tcp", "udp6", "unix", "netlink", ...). */
+    static String socketKind(String link) {
+        String inode = link.replaceAll("[^0-9]", "");
+        for (String t : new String[] {"tcp", "tcp6", "udp", "udp6", "unix", "netlink", "packet", "raw", "raw6"}) {
+            try {
+                for (String l : Files.readAllLines(Paths.get("/proc/net", t))) {
+                    if (l.matches(".*\\s" + inode + "(\\s.*)?")) {
+                        return t + ": " + l.trim().replaceAll("\\s+", " ");
+                    }
+                }
+            } catch (IOException | RuntimeException unreadable) {
+                // not this table
+            }
+        }
+        return "not in /proc/net";
     }
 
     /** Resident set size of this process in KiB (VmRSS of /proc/self/status). */
