@@ -106,7 +106,88 @@ public class ApiFuzzTest {
     List<Method> natives;
     String tmpDir;
 
-    @Test(timeout = 30 * 60 * 1000)
+    /**
+     * Runs the fuzzer in a child JVM (same classpath and flags, plus -Xcheck:jni unless
+     * {@code -Dsockbridge.xcheckjni=false}): the failure it hunts for is the JVM's death, which
+     * must fail this test with the seed and the crash report, not take the test run down.
+     */
+    @Test(timeout = 3 * 60 * 60 * 1000)
+    public void fuzzInChildJvm() throws Exception {
+        java.util.List<String> cmd = new ArrayList<>();
+        cmd.add(java.nio.file.Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        if (!"false".equals(System.getProperty("sockbridge.xcheckjni"))) {
+            cmd.add("-Xcheck:jni");
+        }
+        cmd.add("--add-opens");
+        cmd.add("java.base/java.io=ALL-UNNAMED");
+        cmd.add("-Xmx1g");
+        for (String k : System.getProperties().stringPropertyNames()) {
+            if (k.startsWith("sockbridge.") || k.equals("java.library.path")) {
+                cmd.add("-D" + k + "=" + System.getProperty(k));
+            }
+        }
+        cmd.add("-Dsockbridge.fuzz.seed=" + seed);
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("sbfuzzjvm");
+        cmd.add("-XX:ErrorFile=" + dir.resolve("hs_err_%p.log"));
+        cmd.add("-cp");
+        StringBuilder cp = new StringBuilder();
+        for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            cp.append(cp.length() == 0 ? "" : java.io.File.pathSeparator).append(new java.io.File(e).getAbsolutePath());
+        }
+        cmd.add(cp.toString());
+        cmd.add(ApiFuzzTest.class.getName());
+        java.io.File out = dir.resolve("out.txt").toFile();
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out).directory(dir.toFile()).start();
+        int rc = p.waitFor();
+        String text = new String(java.nio.file.Files.readAllBytes(out.toPath()), StandardCharsets.UTF_8);
+        // -Xcheck:jni's warnings repeat per call; show each distinct one once.
+        StringBuilder shown = new StringBuilder();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String line : text.split("\n")) {
+            if (line.startsWith("\tat ") || line.startsWith("WARNING: JNI local refs")) {
+                if (!seen.add(line.replaceAll("[0-9]+", "N"))) {
+                    continue;
+                }
+            }
+            shown.append(line).append('\n');
+        }
+        System.out.println(shown);
+        String crash = "";
+        java.io.File[] errs = dir.toFile().listFiles((d, n) -> n.startsWith("hs_err"));
+        if (errs != null && errs.length > 0) {
+            String report = new String(java.nio.file.Files.readAllBytes(errs[0].toPath()), StandardCharsets.UTF_8);
+            int j = report.indexOf("Java frames");
+            crash = "\nJVM crash report " + errs[0] + ":\n" + report.substring(0, Math.min(report.length(), 1200))
+                    + (j >= 0 ? "\n...\n" + report.substring(j, Math.min(report.length(), j + 1500)) : "");
+        }
+        if (rc != 0) {
+            int f = shown.indexOf("There w");
+            fail("fuzzer JVM exited with " + rc + " (seed " + seed + ")" + crash
+                    + (f >= 0 ? "\n" + shown.substring(f, Math.min(shown.length(), f + 6000)) : "\n" + tail(shown.toString(), 3000)));
+        }
+    }
+
+    private static String tail(String s, int n) {
+        return s.length() <= n ? s : s.substring(s.length() - n);
+    }
+
+    /** The child JVM's entry point: runs {@link #fuzz()}; exit 0 when it passes. */
+    public static void main(String[] args) {
+        int rc = 0;
+        try {
+            new ApiFuzzTest().fuzz();
+            System.out.println("ApiFuzzTest: passed");
+        } catch (Throwable t) {
+            java.io.StringWriter sw = new java.io.StringWriter();
+            t.printStackTrace(new java.io.PrintWriter(sw));
+            System.out.println("There was a failure: " + sw);
+            rc = 1;
+        }
+        System.out.flush();
+        Runtime.getRuntime().halt(rc); // worker threads may still be blocked: do not wait for them
+    }
+
+    /** The fuzzer itself (run in the child JVM by {@link #fuzzInChildJvm()}; not a test on its own). */
     public void fuzz() throws Exception {
         if (!skipRaw.equals(Arrays.asList("")) || !skipOps.equals(Arrays.asList(""))) {
             System.out.println("ApiFuzzTest: NOT calling " + skipRaw + " " + skipOps + " (sockbridge.fuzz.skipRaw/skipOps)");
