@@ -177,9 +177,9 @@ proptest! {
             let fds: Vec<i32> = (0..k).map(|_| a.raw_fd()).collect();
             let data: Vec<u8> = fds.iter().flat_map(|f| f.to_ne_bytes()).collect();
             let rights = Ancillary { level: libc::SOL_SOCKET, kind: libc::SCM_RIGHTS, data };
-            prop_assert_eq!(a.send_msg(&payload, &[rights], 0, None).unwrap(), payload.len());
+            prop_assert_eq!(a.send_msg(&mut &payload[..], &[rights], 0, None).unwrap(), payload.len());
             let mut buf = vec![0u8; payload.len()];
-            let got = b.recv_msg(&mut buf, space, 0).unwrap();
+            let got = b.recv_msg(&mut &mut buf[..], space, 0).unwrap();
             prop_assert_eq!(&buf[..got.len], &payload[..]);
             let mut delivered = 0;
             for m in &got.ancillary {
@@ -216,11 +216,11 @@ proptest! {
                 .filter(|(l, t, _)| !(*l == libc::SOL_SOCKET && *t == libc::SCM_RIGHTS))
                 .map(|(level, kind, data)| Ancillary { level, kind, data })
                 .collect();
-            match a.send_msg(b"x", &anc, 0, None) {
+            match a.send_msg(&mut &b"x"[..], &anc, 0, None) {
                 Ok(n) => {
                     prop_assert_eq!(n, 1);
                     let mut buf = [0u8; 4];
-                    let got = b.recv_msg(&mut buf, 256, 0).unwrap();
+                    let got = b.recv_msg(&mut &mut buf[..], 256, 0).unwrap();
                     prop_assert_eq!(&buf[..got.len], b"x");
                 }
                 Err(Error::Os(e)) => prop_assert!(e > 0),
@@ -241,12 +241,16 @@ fn ancillary_limits_are_refused() {
         data: vec![0u8; sockbridge::core::msg::MAX_ANCILLARY + 1],
     };
     assert!(matches!(
-        a.send_msg(b"x", &[huge], 0, None),
+        a.send_msg(&mut &b"x"[..], &[huge], 0, None),
         Err(Error::InvalidArgument(_))
     ));
     let mut buf = [0u8; 1];
     assert!(matches!(
-        b.recv_msg(&mut buf, sockbridge::core::msg::MAX_ANCILLARY + 1, 0),
+        b.recv_msg(
+            &mut &mut buf[..],
+            sockbridge::core::msg::MAX_ANCILLARY + 1,
+            0
+        ),
         Err(Error::InvalidArgument(_))
     ));
 }

@@ -458,7 +458,10 @@ public final class NativeSocket implements Closeable, Selectable {
             int[] meta = new int[2];
             byte[] out = new byte[SockAddr.OUT_BUFFER];
             int n = Errors.check(nRecvMsg(handle, data, ancbufsize, flags, anc, meta, out));
-            return new Message(Arrays.copyOf(data, n), Ancillary.decode(anc, meta[0]), meta[1], SockAddr.fromOut(out));
+            // With MSG_TRUNC the kernel reports a datagram's real length, which may exceed the
+            // buffer; the data is what fit (CPython 3's recvmsg), MSG_TRUNC shows in the flags.
+            return new Message(Arrays.copyOf(data, Math.min(n, bufsize)), Ancillary.decode(anc, meta[0]), meta[1],
+                    SockAddr.fromOut(out));
         } finally {
             Reference.reachabilityFence(this);
         }

@@ -121,4 +121,23 @@ public class UnixSocketTest {
         }
         p[1].close();
     }
+
+    /** With MSG_TRUNC the kernel reports a datagram's real length: the data is what fit. */
+    @Test
+    public void recvMsgWithMsgTruncGivesWhatFitAndTheFlag() throws Exception {
+        NativeSocket[] p = NativeSocket.pair(AF_UNIX, SOCK_DGRAM, 0);
+        try {
+            byte[] sent = new byte[90];
+            java.util.Arrays.fill(sent, (byte) 7);
+            p[0].send(sent, 0, 90, 0);
+            p[0].send(sent, 0, 90, 0);
+            NativeSocket.Message m = p[1].recvMsg(16, 0, MSG_TRUNC);
+            assertArrayEquals(java.util.Arrays.copyOf(sent, 16), m.data);
+            assertEquals(MSG_TRUNC, m.flags & MSG_TRUNC);
+            assertEquals(0, p[1].recvMsg(0, 0, MSG_TRUNC).data.length);
+        } finally {
+            p[0].close();
+            p[1].close();
+        }
+    }
 }
