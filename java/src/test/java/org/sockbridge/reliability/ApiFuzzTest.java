@@ -507,12 +507,18 @@ public class ApiFuzzTest {
             }
             case "getOptInt": {
                 int[] ln = option(r);
-                sock(r).getSockOpt(ln[0], ln[1]);
+                int v = sock(r).getSockOpt(ln[0], ln[1]);
+                if (ln[0] == SOL_SOCKET && ln[1] == SO_PEERPIDFD && v >= 0) {
+                    Rel.closeRawFd(v); // the kernel installed a pidfd: the caller's to close
+                }
                 break;
             }
             case "getOptBytes": {
                 int[] ln = option(r);
-                sock(r).getSockOpt(ln[0], ln[1], r.nextInt(3) == 0 ? anyInt(r) : r.nextInt(1100));
+                byte[] v = sock(r).getSockOpt(ln[0], ln[1], r.nextInt(3) == 0 ? anyInt(r) : r.nextInt(1100));
+                if (ln[0] == SOL_SOCKET && ln[1] == SO_PEERPIDFD && v.length >= 4) {
+                    Rel.closeRawFd(ByteBuffer.wrap(v).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt());
+                }
                 break;
             }
             case "select": {
@@ -646,6 +652,9 @@ public class ApiFuzzTest {
                 throw new AssertionError(op);
         }
     }
+
+    /** SO_PEERPIDFD (Linux 6.5): getsockopt installs a pidfd of the peer and returns its number. */
+    static final int SO_PEERPIDFD = 77;
 
     /** SCM_PIDFD (Linux 6.5): with SO_PASSPIDFD set, every recvmsg on AF_UNIX brings a pidfd. */
     static final int SCM_PIDFD = 4;
@@ -1689,6 +1698,22 @@ public class ApiFuzzTest {
                 break;
             case "NativeSocket.nDetach":
                 break;
+            case "NativeSocket.nGetOptInt":
+            case "NativeSocket.nGetOptBytes":
+                // getsockopt(SO_PEERPIDFD) installs a pidfd nobody would know to close.
+                if ((Integer) a[1] == SOL_SOCKET && (Integer) a[2] == SO_PEERPIDFD) {
+                    a[2] = SO_KEEPALIVE;
+                }
+                break;
+            case "Epoll.nFromFd": {
+                // Adopting a random fd would take it from its owner (fromfd owns what it is
+                // given, as CPython's does): a fresh epoll, a number not open, or a pooled
+                // epoll's fd (the shared-instance path).
+                Epoll e = pick(epolls, r);
+                int k = r.nextInt(3);
+                a[0] = k == 0 ? -1 : k == 1 || e == null ? 1 << 20 : filenoOrMinusOne(e);
+                break;
+            }
             case "Resolver.nGetAddrInfo":
                 a[0] = host(r);
                 a[5] = ((Integer) a[5]) | AI_NUMERICHOST;
@@ -1709,6 +1734,14 @@ public class ApiFuzzTest {
                 }
                 break;
             default:
+        }
+    }
+
+    private static int filenoOrMinusOne(Epoll e) {
+        try {
+            return e.fileno();
+        } catch (SocketError closed) {
+            return -1;
         }
     }
 
@@ -1746,6 +1779,7 @@ public class ApiFuzzTest {
                 }
                 break;
             case "Epoll.nCreate":
+            case "Epoll.nFromFd":
                 if ((Long) result > 0) {
                     invoke(Epoll.class, "nClose", (Long) result);
                 }

@@ -66,10 +66,15 @@ final class Rel {
      * What differs between two {@link #fdTable()} snapshots: "+fd target" / "-fd target". Jar
      * files are left out: the JVM opens them when it first loads a class from them.
      */
+    /** Files the JVM opens and closes by itself: jars it loads lazily, cgroup files it reads for container metrics. */
+    static boolean jvmOwn(String target) {
+        return target.endsWith(".jar") || target.startsWith("/sys/fs/cgroup/");
+    }
+
     static List<String> fdDiff(TreeMap<Integer, String> before, TreeMap<Integer, String> after) {
         List<String> out = new ArrayList<>();
         for (Integer fd : after.keySet()) {
-            if (!after.get(fd).equals(before.get(fd)) && !after.get(fd).endsWith(".jar")) {
+            if (!after.get(fd).equals(before.get(fd)) && !jvmOwn(after.get(fd))) {
                 String info = "";
                 if (after.get(fd).startsWith("socket:[")) {
                     info = " (" + socketKind(after.get(fd)) + ")";
@@ -89,7 +94,7 @@ final class Rel {
             }
         }
         for (Integer fd : before.keySet()) {
-            if (!after.containsKey(fd) && !before.get(fd).endsWith(".jar")) {
+            if (!after.containsKey(fd) && !jvmOwn(before.get(fd))) {
                 out.add("-" + fd + " " + before.get(fd));
             }
         }
