@@ -1698,6 +1698,15 @@ public class ApiFuzzTest {
                 break;
             case "NativeSocket.nDetach":
                 break;
+            case "Poller.nPoll": {
+                // Raw fds (entries without a handle) are not woken by any close, as documented:
+                // an unbounded wait on them would never end. At most 50 ms.
+                long t = (Long) a[5];
+                if (t < 0 || t > 50_000_000L) {
+                    a[5] = (long) r.nextInt(50_000_001);
+                }
+                break;
+            }
             case "NativeSocket.nGetOptInt":
             case "NativeSocket.nGetOptBytes":
                 // getsockopt(SO_PEERPIDFD) installs a pidfd nobody would know to close.
