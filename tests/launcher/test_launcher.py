@@ -35,7 +35,7 @@ STOCK = '/usr/bin/jython'
 TIMEOUT = 120
 WORKERS = 2
 
-PROBE = ("import socket as _s, sys as _y; print 'plugin:', 'sockbridge/jython/socket.py' in _s.__file__, "
+PROBE = ("import socket as _s, sys as _y; print 'plugin:', 'sockbridge/jython/socket' in _s.__file__, "
          "type(_s.socket().fileno()).__name__, "
          "[_i for _i, _p in enumerate(_y.path) if _p == '__pyclasspath__/sockbridge/jython'][:1] == [1]")
 PLUGIN_ON = 'plugin: True int True'
