@@ -25,7 +25,8 @@ import org.sockbridge.TlsSocket;
  *
  * <p>Size per path: {@code -Dsockbridge.integrity.bytes} (CI default 4 MiB: under -Xcheck:jni,
  * which copies every critical array, the TLS path moves about 1.5 MB/s; the full run is 1 GiB
- * without -Xcheck:jni: {@code -Dsockbridge.integrity.bytes=1073741824 -Dsockbridge.xcheckjni=false}).
+ * without -Xcheck:jni: {@code -Dsockbridge.integrity.bytes=1073741824 -Dsockbridge.xcheckjni=false
+ * -Dsockbridge.integrity.nodelay=true}).
  * The Jython side of the same check is tests/reliability/jy_integrity.py.
  */
 public class IntegrityTest {
