@@ -23,8 +23,8 @@ import org.sockbridge.TlsSocket;
  * sent, what the server saw and what came back must be equal, through each path: blocking,
  * timeout, non-blocking + epoll (the server) and TLS.
  *
- * <p>Size per path: {@code -Dsockbridge.integrity.bytes} (CI default 4 MiB: under -Xcheck:jni,
- * which copies every critical array, the TLS path moves about 1.5 MB/s; the full run is 1 GiB
+ * <p>Size per path: {@code -Dsockbridge.integrity.bytes} (CI default 4 MiB, under -Xcheck:jni,
+ * which copies every critical array; the full run is 1 GiB
  * without -Xcheck:jni: {@code -Dsockbridge.integrity.bytes=1073741824 -Dsockbridge.xcheckjni=false
  * -Dsockbridge.integrity.nodelay=true}).
  * The Jython side of the same check is tests/reliability/jy_integrity.py.
