@@ -2,7 +2,11 @@
 # echoed by a loopback server thread and read back in other random sizes, through the blocking,
 # timeout, non-blocking + select.epoll and ssl paths. Prints one line per path:
 #   "<path> OK <bytes> <sha256>" or "<path> FAIL <why>"
-# Usage: sockbridge-jython jy_integrity.py BYTES CERTDIR
+# Usage: sockbridge-jython jy_integrity.py BYTES CERTDIR [--nodelay] [PATH ...]
+#   --nodelay sets TCP_NODELAY on both ends (the long run uses it: half the chunks are 1-64 bytes and
+#   the ssl echo sends each record as it comes, so with Nagle + delayed ACKs a 1 GiB ssl run waits
+#   ~40 ms per small record; the same bytes, chunk sizes and digests are checked either way).
+#   PATH: blocking, timeout, nonblocking+epoll, tls (default: all four).
 import hashlib
 import random
 import select
@@ -14,6 +18,8 @@ import time
 
 BYTES = int(sys.argv[1])
 CERTS = sys.argv[2]
+NODELAY = '--nodelay' in sys.argv[3:]
+PATHS = [a for a in sys.argv[3:] if a != '--nodelay'] or ['blocking', 'timeout', 'nonblocking+epoll', 'tls']
 WINDOW = 512 * 1024
 SEED = 20261130
 
@@ -82,8 +88,16 @@ def client(c):
     sizes = random.Random(SEED ^ 0x5eed)
     written = 0
     read = 0
+    # Once WINDOW bytes are unechoed, read until at most half of it is (hysteresis): otherwise the
+    # client settles into lockstep, writing only as much as its last read returned, and the
+    # write sizes stop being the random ones (an ssl read returns at most one 16 KiB record).
+    draining = False
     while read < BYTES:
-        if written < BYTES and written - read < WINDOW:
+        if written - read >= WINDOW:
+            draining = True
+        elif written - read <= WINDOW // 2:
+            draining = False
+        if written < BYTES and not draining:
             n = min(BYTES - written, 1 + sizes.randrange(64 if sizes.random() < 0.5 else 256 * 1024))
             n = min(n, WINDOW - (written - read))
             chunk = ''.join(chr(data.getrandbits(8)) for _ in xrange(min(n, 64))) * (n // 64 + 1)
@@ -106,6 +120,9 @@ def run(path):
     c.connect(l.getsockname())
     s, _ = l.accept()
     l.close()
+    if NODELAY:
+        c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     result = []
     if path == 'blocking':
         c.settimeout(None)
@@ -149,7 +166,7 @@ def run(path):
     return '%s FAIL sent %s server %s back %s' % (path, sent, result[0], back)
 
 
-for p in ['blocking', 'timeout', 'nonblocking+epoll', 'tls']:
+for p in PATHS:
     try:
         print(run(p))
     except Exception as e:

@@ -4,7 +4,7 @@
   jython-integrity  tests/reliability/jy_integrity.py on bin/sockbridge-jython: seeded random bytes
                     in random chunks echoed through blocking, timeout, non-blocking+epoll and ssl
                     paths; SHA-256 of sent, seen by the server and echoed must be equal.
-                    CI: 8 MiB per path; --full: 1 GiB per path.
+                    CI: 8 MiB per path; --full: 1 GiB per path, with TCP_NODELAY.
   c10k              one Jython + plug-in epoll server thread (jy_epoll_server.py) holding 10,000
                     concurrent clients from this CPython 3 process (RLIMIT_NOFILE raised for both);
                     every client's message must come back, the server's JVM thread count (after a
@@ -16,7 +16,7 @@
                     Skipped, with the reason, when namespaces cannot be made (not root).
 
 Writes build/reliability-results.txt: "N passed, N failed" (a skipped case is neither, and is
-printed). Usage: run.py [--full] [--clients N] [case ...]
+printed). Usage: run.py [--full] [--clients N] [--integrity-bytes N] [case ...]
 """
 import argparse
 import os
@@ -44,8 +44,10 @@ def raise_nofile(n):
 
 
 def case_jython_integrity(args):
-    size = (1 << 30) if args.full else (8 << 20)
-    cmd = [JYTHON, os.path.join(HERE, 'jy_integrity.py'), str(size), CERTS]
+    size = args.integrity_bytes or ((1 << 30) if args.full else (8 << 20))
+    # The long run sets TCP_NODELAY (see jy_integrity.py): without it the ssl path waits on
+    # Nagle + delayed ACKs for its many small records. Same bytes, chunks and digests either way.
+    cmd = [JYTHON, os.path.join(HERE, 'jy_integrity.py'), str(size), CERTS] + (['--nodelay'] if args.full else [])
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=7200 if args.full else 900)
     lines = [l for l in p.stdout.splitlines() if l.split(' ', 1)[0] in
              ('blocking', 'timeout', 'nonblocking+epoll', 'tls')]
@@ -207,6 +209,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--full', action='store_true', help='full sizes (1 GiB per integrity path)')
     ap.add_argument('--clients', type=int, default=10000, help='c10k client count (default 10000)')
+    ap.add_argument('--integrity-bytes', type=int, default=0,
+                    help='jython-integrity bytes per path (default 8 MiB, or 1 GiB with --full)')
     ap.add_argument('cases', nargs='*', help='cases to run (default: all): ' + ', '.join(CASES))
     args = ap.parse_args()
     passed = failed = 0

@@ -93,6 +93,8 @@ public class ApiFuzzTest {
     final AtomicLong calls = new AtomicLong();
     final AtomicLong thrown = new AtomicLong();
     final Map<String, AtomicLong> perOp = new ConcurrentHashMap<>();
+    /** Exceptions thrown to the workers, by class (documented or not), for the run's figures. */
+    final Map<String, AtomicLong> perException = new ConcurrentHashMap<>();
     final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
     volatile boolean stop;
     /** What each thread is doing now (op and the last socket it picked), for the hang report. */
@@ -257,8 +259,10 @@ public class ApiFuzzTest {
         long rssAfter = Rel.rssKb();
         System.out.println("ApiFuzzTest seed=" + seed + ": " + calls.get() + " calls, " + thrown.get()
                 + " exceptions (all documented: " + failures.isEmpty() + "), fds " + fdsBefore.size() + " -> "
-                + fdsAfter.size() + ", RSS " + rssBefore + " -> " + rssAfter + " KiB");
+                + fdsAfter.size() + " (" + Rel.fdDiff(fdsBefore, fdsAfter).size()
+                + " differences besides the JVM's own .jar/cgroup files), RSS " + rssBefore + " -> " + rssAfter + " KiB");
         System.out.println("calls per operation: " + new TreeMap<>(perOp));
+        System.out.println("exceptions by type: " + new TreeMap<>(perException));
         StringBuilder problems = new StringBuilder();
         int shown = 0;
         for (String f : failures) {
@@ -329,6 +333,7 @@ public class ApiFuzzTest {
         } catch (Throwable t) {
             Throwable e = t instanceof InvocationTargetException ? t.getCause() : t;
             thrown.incrementAndGet();
+            perException.computeIfAbsent(e.getClass().getSimpleName(), k -> new AtomicLong()).incrementAndGet();
             if (!allowed(e)) {
                 java.io.StringWriter sw = new java.io.StringWriter();
                 e.printStackTrace(new java.io.PrintWriter(sw));

@@ -23,9 +23,10 @@ import org.sockbridge.TlsSocket;
  * sent, what the server saw and what came back must be equal, through each path: blocking,
  * timeout, non-blocking + epoll (the server) and TLS.
  *
- * <p>Size per path: {@code -Dsockbridge.integrity.bytes} (CI default 4 MiB: under -Xcheck:jni,
- * which copies every critical array, the TLS path moves about 1.5 MB/s; the full run is 1 GiB
- * without -Xcheck:jni: {@code -Dsockbridge.integrity.bytes=1073741824 -Dsockbridge.xcheckjni=false}).
+ * <p>Size per path: {@code -Dsockbridge.integrity.bytes} (CI default 4 MiB, under -Xcheck:jni,
+ * which copies every critical array; the full run is 1 GiB
+ * without -Xcheck:jni: {@code -Dsockbridge.integrity.bytes=1073741824 -Dsockbridge.xcheckjni=false
+ * -Dsockbridge.integrity.nodelay=true}).
  * The Jython side of the same check is tests/reliability/jy_integrity.py.
  */
 public class IntegrityTest {
@@ -91,11 +92,20 @@ public class IntegrityTest {
         byte[] in = new byte[256 * 1024];
         long written = 0;
         long read = 0;
+        // Once WINDOW bytes are unechoed, read until at most half of it is (hysteresis): otherwise
+        // the client settles into lockstep, writing only as much as its last read returned (a
+        // TLS read returns at most one 16 KiB record), and the write sizes stop being random.
+        boolean draining = false;
         while (read < BYTES) {
-            if (written < BYTES && written - read < WINDOW) {
+            if (written - read >= WINDOW) {
+                draining = true;
+            } else if (written - read <= WINDOW / 2) {
+                draining = false;
+            }
+            if (written < BYTES && !draining) {
                 int n = (int) Math.min(BYTES - written, 1 + sizes.nextInt(sizes.nextBoolean() ? 64 : out.length));
                 n = (int) Math.min(n, WINDOW - (written - read));
-                data.nextBytes(out); // a fresh random block; only n bytes of it are sent
+                fill(data, out, n); // fresh random bytes for what is sent
                 io.write(out, 0, n);
                 sent.update(out, 0, n);
                 written += n;
@@ -110,6 +120,15 @@ public class IntegrityTest {
             }
         }
         return new byte[][] {sent.digest(), got.digest()};
+    }
+
+    /** Fills {@code b[0, n)} with random bytes (4 per {@code nextInt}, as {@link Random#nextBytes} does). */
+    static void fill(Random r, byte[] b, int n) {
+        for (int i = 0; i < n;) {
+            for (int v = r.nextInt(), k = Math.min(n - i, 4); k-- > 0; v >>= 8) {
+                b[i++] = (byte) v;
+            }
+        }
     }
 
     /** Server: echoes until EOF; returns the digest of what it saw. */
