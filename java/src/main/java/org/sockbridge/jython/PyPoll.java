@@ -263,7 +263,9 @@ public final class PyPoll extends PyObject {
         try {
             PySelectNative.poll(f, handles, ev, rev, n, nanos);
         } catch (SocketError e) {
-            throw PySelect.error(e, null);
+            if (e.errno() != EBADF || !pollWithoutClosed(n, held)) {
+                throw PySelect.error(e, null);
+            }
         } finally {
             polling = false;
             Reference.reachabilityFence(held);
@@ -290,6 +292,56 @@ public final class PyPoll extends PyObject {
             }
         }
         return new PyList(out);
+    }
+
+    private static final int EBADF = 9;
+
+    /**
+     * After EBADF from a poll over sockets: if some registered socket objects are closed, polls
+     * once more without waiting, with those reported as POLLNVAL, as CPython reports a closed
+     * fd. False if none is closed (the error stands).
+     */
+    private boolean pollWithoutClosed(int n, NativeSocket[] held) {
+        boolean[] closed = null;
+        for (int i = 0; i < n; i++) {
+            if (held[i] != null && isClosed(held[i])) {
+                if (closed == null) {
+                    closed = new boolean[n];
+                }
+                closed[i] = true;
+            }
+        }
+        if (closed == null) {
+            return false;
+        }
+        int[] f = Arrays.copyOf(fds, n);
+        long[] h = Arrays.copyOf(handles, n);
+        for (int i = 0; i < n; i++) {
+            if (closed[i]) {
+                f[i] = -1; // poll(2) skips a negative fd
+                h[i] = 0;
+            }
+        }
+        try {
+            PySelectNative.poll(f, h, events, revents, n, 0);
+        } catch (SocketError e) {
+            throw PySelect.error(e, null);
+        }
+        for (int i = 0; i < n; i++) {
+            if (closed[i]) {
+                revents[i] = (short) SocketConstants.POLLNVAL;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isClosed(NativeSocket s) {
+        try {
+            s.fileno();
+            return false;
+        } catch (SocketError e) {
+            return true;
+        }
     }
 
     // ---- the type ------------------------------------------------------------------------
