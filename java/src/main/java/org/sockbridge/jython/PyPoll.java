@@ -1,0 +1,457 @@
+package org.sockbridge.jython;
+
+import java.lang.ref.Reference;
+import java.math.BigInteger;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import org.python.core.Py;
+import org.python.core.PyBuiltinCallable;
+import org.python.core.PyBuiltinMethod;
+import org.python.core.PyDataDescr;
+import org.python.core.PyException;
+import org.python.core.PyFloat;
+import org.python.core.PyInteger;
+import org.python.core.PyList;
+import org.python.core.PyLong;
+import org.python.core.PyNewWrapper;
+import org.python.core.PyObject;
+import org.python.core.PyString;
+import org.python.core.PyTuple;
+import org.python.core.PyType;
+import org.python.expose.BaseTypeBuilder;
+import org.python.expose.ExposedType;
+import org.sockbridge.NativeSocket;
+import org.sockbridge.SocketConstants;
+import org.sockbridge.SocketError;
+
+/**
+ * CPython 2.7's {@code select.poll} object as a Jython builtin type (not subclassable, no
+ * instance dict, as in CPython). The registered fds live in parallel arrays in registration
+ * order, in exactly the form the native {@code poll(2)} takes, so {@code poll()} is one JNI call
+ * and allocates only its result list.
+ *
+ * <p>Jython builds a real type (not a Java proxy) only for a class marked {@link ExposedType}; the
+ * type's contents come from the hand-written {@link Builder}, registered in the static initializer.
+ */
+@ExposedType(name = "select.poll", isBaseType = false)
+public final class PyPoll extends PyObject {
+    /** The Python type {@code select.poll}. */
+    public static final PyType TYPE;
+
+    static {
+        PyType.addBuilder(PyPoll.class, new Builder());
+        TYPE = PyType.fromClass(PyPoll.class);
+    }
+
+    private static final int DEFAULT_MASK = SocketConstants.POLLIN | SocketConstants.POLLPRI
+            | SocketConstants.POLLOUT;
+    private static final BigInteger ULONG_MAX = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+
+    private int count;
+    private int[] fds = new int[8];
+    private long[] handles = new long[8];
+    private short[] events = new short[8];
+    private short[] revents = new short[8];
+    /** The sockets watched by handle: kept reachable (a collected socket would be closed under the poll). */
+    private NativeSocket[] sockets = new NativeSocket[8];
+    /** The Java I/O objects registered (to recognise drained child-process pipes). */
+    private Object[] ioObjects = new Object[8];
+    /** What poll() reports for each entry: the int fd, or the Jython fd object registered. */
+    private PyObject[] keys = new PyObject[8];
+    /** fd -> position in the arrays. */
+    private final Map<Integer, Integer> index = new HashMap<>();
+    /** Jython fd objects registered -> their kernel fd (which may be closed by now). */
+    private final Map<PyObject, Integer> objectFds = new HashMap<>();
+    private boolean polling;
+
+    PyPoll() {
+        super(TYPE);
+    }
+
+    /** What the native layer takes for fd: a Jython fd object registered earlier by its fd. */
+    private Object target(PyObject fd) {
+        if (!objectFds.isEmpty() && !PySelect.isInt(fd)) {
+            Integer known;
+            try {
+                known = objectFds.get(fd);
+            } catch (PyException unhashable) {
+                known = null;
+            }
+            if (known != null) {
+                return known;
+            }
+        }
+        return PySelect.target(fd);
+    }
+
+    /** poll's event mask as CPython 2.7 parses it (an unsigned short). */
+    static int ushortMask(PyObject mask) {
+        if (!PySelect.isInt(mask)) {
+            if (mask instanceof PyFloat) {
+                throw Py.TypeError("integer argument expected, got float");
+            }
+            throw Py.TypeError("an integer is required");
+        }
+        if (mask instanceof PyInteger) {
+            int v = ((PyInteger) mask).getValue();
+            if (v < 0) {
+                throw Py.OverflowError("can't convert negative value to unsigned long");
+            }
+            if (v > 0xffff) {
+                throw Py.OverflowError("Python int too large for C unsigned short");
+            }
+            return v;
+        }
+        BigInteger v = ((PyLong) mask).getValue();
+        if (v.signum() < 0) {
+            throw Py.OverflowError("can't convert negative value to unsigned long");
+        }
+        if (v.compareTo(ULONG_MAX) > 0) {
+            throw Py.OverflowError("long int too large to convert");
+        }
+        if (v.bitLength() > 16) {
+            throw Py.OverflowError("Python int too large for C unsigned short");
+        }
+        return v.intValue();
+    }
+
+    private void grow() {
+        int size = fds.length * 2;
+        fds = Arrays.copyOf(fds, size);
+        handles = Arrays.copyOf(handles, size);
+        events = Arrays.copyOf(events, size);
+        revents = Arrays.copyOf(revents, size);
+        sockets = Arrays.copyOf(sockets, size);
+        ioObjects = Arrays.copyOf(ioObjects, size);
+        keys = Arrays.copyOf(keys, size);
+    }
+
+    /** {@code register(fd[, eventmask])}: watches fd, replacing an earlier mask. */
+    void register(PyObject fd, PyObject eventmask) {
+        int mask = eventmask == null ? DEFAULT_MASK : ushortMask(eventmask);
+        Object target = target(fd);
+        int kernelFd;
+        try {
+            kernelFd = PySelect.fdOf(target);
+        } catch (SocketError e) {
+            throw PySelect.error(e, Py.IOError);
+        }
+        Integer pos = index.get(kernelFd);
+        int i;
+        if (pos == null) {
+            if (count == fds.length) {
+                grow();
+            }
+            i = count++;
+            index.put(kernelFd, i);
+        } else {
+            i = pos;
+            forgetObject(i);
+        }
+        fds[i] = kernelFd;
+        events[i] = (short) mask;
+        NativeSocket s = target instanceof NativeSocket ? (NativeSocket) target : null;
+        sockets[i] = s;
+        handles[i] = s == null ? 0 : PySelectNative.handle(s);
+        boolean ioObject = !(target instanceof Integer) && s == null;
+        ioObjects[i] = ioObject ? target : null;
+        if (ioObject) {
+            // A Jython fd object (os.pipe()'s ends, ...), which CPython never sees: poll()
+            // reports it, so os.write(fd) etc. take it back; modify/unregister find it by fd.
+            keys[i] = fd;
+            objectFds.put(fd, kernelFd);
+        } else {
+            keys[i] = Py.newInteger(kernelFd);
+        }
+    }
+
+    private void forgetObject(int i) {
+        if (ioObjects[i] != null) {
+            objectFds.remove(keys[i]);
+        }
+    }
+
+    /** {@code modify(fd, eventmask)}: IOError ENOENT if fd is not registered. */
+    void modify(PyObject fd, PyObject eventmask) {
+        int mask = ushortMask(eventmask);
+        Integer pos = position(fd);
+        if (pos == null) {
+            throw new PyException(Py.IOError, new PyTuple(Py.newInteger(2), Py.newString("No such file or directory")));
+        }
+        events[pos] = (short) mask;
+    }
+
+    private int kernelFd(PyObject fd) {
+        try {
+            return PySelect.fdOf(target(fd));
+        } catch (SocketError e) {
+            throw PySelect.error(e, Py.IOError);
+        }
+    }
+
+    private Integer position(PyObject fd) {
+        return index.get(kernelFd(fd));
+    }
+
+    /** {@code unregister(fd)}: KeyError(fd) if fd is not registered. */
+    void unregister(PyObject fd) {
+        int kernelFd = kernelFd(fd);
+        Integer pos = index.remove(kernelFd);
+        if (pos == null) {
+            throw Py.KeyError(Py.newInteger(kernelFd));
+        }
+        int i = pos;
+        forgetObject(i);
+        int tail = count - i - 1;
+        System.arraycopy(fds, i + 1, fds, i, tail);
+        System.arraycopy(handles, i + 1, handles, i, tail);
+        System.arraycopy(events, i + 1, events, i, tail);
+        System.arraycopy(sockets, i + 1, sockets, i, tail);
+        System.arraycopy(ioObjects, i + 1, ioObjects, i, tail);
+        System.arraycopy(keys, i + 1, keys, i, tail);
+        count--;
+        sockets[count] = null;
+        ioObjects[count] = null;
+        keys[count] = null;
+        for (int j = i; j < count; j++) {
+            index.put(fds[j], j);
+        }
+    }
+
+    /** poll()'s timeout in nanoseconds (-1: forever), parsed as CPython 2.7 does. */
+    private static long timeoutNanos(PyObject timeout) {
+        if (timeout == null || timeout == Py.None) {
+            return -1;
+        }
+        long ms;
+        if (timeout instanceof PyInteger) {
+            ms = ((PyInteger) timeout).getValue();
+        } else {
+            if (timeout instanceof PyString || timeout.__findattr__("__int__") == null) {
+                throw Py.TypeError("timeout must be an integer or None");
+            }
+            PyObject v = timeout.__int__();
+            if (v instanceof PyInteger) {
+                ms = ((PyInteger) v).getValue();
+            } else {
+                BigInteger b = ((PyLong) v).getValue();
+                if (b.bitLength() >= 64) {
+                    throw Py.OverflowError("Python int too large to convert to C long");
+                }
+                if (b.bitLength() >= 32) {
+                    throw Py.OverflowError("Python int too large to convert to C int");
+                }
+                ms = b.intValue();
+            }
+        }
+        return ms < 0 ? -1 : ms * 1_000_000L;
+    }
+
+    /** {@code poll([timeout])}: [(fd, events)] ready within timeout milliseconds. */
+    PyObject poll(PyObject timeout) {
+        long nanos = timeoutNanos(timeout);
+        if (polling) {
+            throw Py.RuntimeError("concurrent poll() invocation");
+        }
+        polling = true;
+        int n = count;
+        int[] f = fds;
+        short[] ev = events;
+        short[] rev = revents;
+        NativeSocket[] held = sockets;
+        try {
+            PySelectNative.poll(f, handles, ev, rev, n, nanos);
+        } catch (SocketError e) {
+            if (e.errno() != EBADF || !pollWithoutClosed(n, held)) {
+                throw PySelect.error(e, null);
+            }
+        } finally {
+            polling = false;
+            Reference.reachabilityFence(held);
+        }
+        int ready = 0;
+        for (int i = 0; i < n; i++) {
+            if (rev[i] != 0) {
+                if ((rev[i] & SocketConstants.POLLNVAL) != 0 && ioObjects[i] != null
+                        && PySelectNative.inMemory(ioObjects[i])) {
+                    // A child-process pipe Java drained and closed: its data (or EOF) is readable.
+                    rev[i] = (short) (ev[i] & SocketConstants.POLLIN);
+                    if (rev[i] == 0) {
+                        continue;
+                    }
+                }
+                ready++;
+            }
+        }
+        PyObject[] out = new PyObject[ready];
+        int j = 0;
+        for (int i = 0; i < n && j < ready; i++) {
+            if (rev[i] != 0) {
+                out[j++] = new PyTuple(keys[i], Py.newInteger(rev[i] & 0xffff));
+            }
+        }
+        return new PyList(out);
+    }
+
+    private static final int EBADF = 9;
+
+    /**
+     * After EBADF from a poll over sockets: if some registered socket objects are closed, polls
+     * once more without waiting, with those reported as POLLNVAL, as CPython reports a closed
+     * fd. False if none is closed (the error stands).
+     */
+    private boolean pollWithoutClosed(int n, NativeSocket[] held) {
+        boolean[] closed = null;
+        for (int i = 0; i < n; i++) {
+            if (held[i] != null && isClosed(held[i])) {
+                if (closed == null) {
+                    closed = new boolean[n];
+                }
+                closed[i] = true;
+            }
+        }
+        if (closed == null) {
+            return false;
+        }
+        int[] f = Arrays.copyOf(fds, n);
+        long[] h = Arrays.copyOf(handles, n);
+        for (int i = 0; i < n; i++) {
+            if (closed[i]) {
+                f[i] = -1; // poll(2) skips a negative fd
+                h[i] = 0;
+            }
+        }
+        try {
+            PySelectNative.poll(f, h, events, revents, n, 0);
+        } catch (SocketError e) {
+            throw PySelect.error(e, null);
+        }
+        for (int i = 0; i < n; i++) {
+            if (closed[i]) {
+                revents[i] = (short) SocketConstants.POLLNVAL;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isClosed(NativeSocket s) {
+        try {
+            s.fileno();
+            return false;
+        } catch (SocketError e) {
+            return true;
+        }
+    }
+
+    // ---- the type ------------------------------------------------------------------------
+
+    private static final int REGISTER = 0;
+    private static final int MODIFY = 1;
+    private static final int UNREGISTER = 2;
+    private static final int POLL = 3;
+
+    /** The methods of {@code select.poll}, with CPython 2.7.18's argument errors. */
+    private static final class Method extends PySelectMethod {
+        Method(String name, int op, String doc) {
+            super(name, op, doc);
+        }
+
+        Method(PyType type, PyObject self, PyBuiltinCallable.Info info, int op, String doc) {
+            super(type, self, info, op, doc);
+        }
+
+        @Override
+        PySelectMethod bound(PyType type, PyObject self, PyBuiltinCallable.Info info) {
+            return new Method(type, self, info, op, doc);
+        }
+
+        @Override
+        PyObject call(PyObject[] args, String[] keywords) {
+            String name = info.getName();
+            PySelect.noKeywords(name, keywords);
+            int n = args.length;
+            switch (op) {
+                case REGISTER:
+                    if (n < 1 || n > 2) {
+                        throw Py.TypeError("register() takes " + (n < 1 ? "at least 1 argument" : "at most 2 arguments")
+                                + " (" + n + " given)");
+                    }
+                    break;
+                case MODIFY:
+                    if (n != 2) {
+                        throw Py.TypeError("modify() takes exactly 2 arguments (" + n + " given)");
+                    }
+                    break;
+                case UNREGISTER:
+                    if (n != 1) {
+                        throw Py.TypeError("unregister() takes exactly one argument (" + n + " given)");
+                    }
+                    break;
+                default:
+                    if (n > 1) {
+                        throw PySelect.arity("poll", 0, 1, n);
+                    }
+            }
+            return call2(n, n > 0 ? args[0] : null, n > 1 ? args[1] : null);
+        }
+
+        @Override
+        PyObject call2(int given, PyObject a, PyObject b) {
+            PyPoll p = (PyPoll) self;
+            switch (op) {
+                case POLL:
+                    if (given > 1) {
+                        break;
+                    }
+                    return p.poll(a);
+                case REGISTER:
+                    if (given == 0) {
+                        break;
+                    }
+                    p.register(a, b);
+                    return Py.None;
+                case MODIFY:
+                    if (given != 2) {
+                        break;
+                    }
+                    p.modify(a, b);
+                    return Py.None;
+                default:
+                    if (given != 1) {
+                        break;
+                    }
+                    p.unregister(a);
+                    return Py.None;
+            }
+            PyObject[] args = given == 0 ? Py.EmptyObjects : given == 1 ? new PyObject[] {a} : new PyObject[] {a, b};
+            return call(args, Py.NoKeywords);
+        }
+    }
+
+    /** {@code type(select.poll())()}: refused, as in CPython. */
+    private static final class NoNew extends PyNewWrapper {
+        @Override
+        public PyObject new_impl(boolean init, PyType subtype, PyObject[] args, String[] keywords) {
+            throw Py.TypeError("cannot create 'select.poll' instances");
+        }
+    }
+
+    private static final class Builder extends BaseTypeBuilder {
+        Builder() {
+            super("select.poll", PyPoll.class, PyObject.class, false, null, new PyBuiltinMethod[] {
+                new Method("register", REGISTER, "Register a file descriptor with the polling object.\n"
+                        + "fd -- either an integer, or an object with a fileno() method returning an\n"
+                        + "      int.\n"
+                        + "events -- an optional bitmask describing the type of events to check for"),
+                new Method("modify", MODIFY, "Modify an already registered file descriptor.\n"
+                        + "fd -- either an integer, or an object with a fileno() method returning an\n"
+                        + "      int.\n"
+                        + "events -- an optional bitmask describing the type of events to check for"),
+                new Method("unregister", UNREGISTER, "Remove a file descriptor being tracked by the polling object."),
+                new Method("poll", POLL, "Polls the set of registered file descriptors, returning a list containing \n"
+                        + "any descriptors that have events or errors to report."),
+            }, new PyDataDescr[0], new NoNew());
+        }
+    }
+}
