@@ -125,6 +125,22 @@ public final class Epoll implements Closeable {
         return out;
     }
 
+    /**
+     * One {@code epoll_wait} with no allocation: up to {@code fds.length} events go into
+     * {@code fds}/{@code events} (the shorter array's length is maxevents); returns how many.
+     * {@code timeoutNanos} &lt; 0 waits without end.
+     */
+    public int waitInto(int[] fds, int[] events, long timeoutNanos) throws SocketError {
+        if (fds.length == 0 || events.length == 0) {
+            throw new IllegalArgumentException("maxevents must be greater than 0");
+        }
+        try {
+            return Errors.check(nWait(handle, fds, events, timeoutNanos));
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
     /** Closes the instance (for every object sharing it); closing again does nothing. */
     @Override
     public void close() {

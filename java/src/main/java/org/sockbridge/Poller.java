@@ -59,8 +59,12 @@ public final class Poller {
      */
     static final int IN_MEMORY = Integer.MIN_VALUE;
 
-    /** True if {@code o} is a Java I/O object that now reads from memory (see {@link #IN_MEMORY}). */
-    static boolean inMemory(Object o) {
+    /**
+     * True if {@code o} is a Java I/O object that now reads from memory: the pipe of a child
+     * process that has exited (Java drained it and closed its fd). Such a stream counts as always
+     * readable, as the pipe would have been.
+     */
+    public static boolean inMemory(Object o) {
         return o != null && !(o instanceof Integer) && !(o instanceof Selectable)
                 && !(o instanceof FileDescriptor) && fdOfIoObject(o) == IN_MEMORY;
     }
@@ -200,6 +204,31 @@ public final class Poller {
         }
         double ns = Math.ceil(seconds * 1e9);
         return ns >= Long.MAX_VALUE ? Long.MAX_VALUE : (long) ns;
+    }
+
+    /**
+     * The handle {@link #pollInto} takes for a socket: closing the socket from another thread
+     * then ends the wait with {@code EBADF}. An opaque number; a stale one gives {@code EBADF}.
+     */
+    public static long pollHandle(NativeSocket s) {
+        return s.handle();
+    }
+
+    /**
+     * One {@code poll(2)} with no allocation, for callers that keep their own arrays across calls
+     * (the Jython {@code select} objects): entry {@code i < count} is the socket whose
+     * {@link #pollHandle} is {@code handles[i]}, or the fd {@code fds[i]} when that handle is 0;
+     * {@code events[i]} is its poll mask, and {@code revents[i]} gets the result. Returns how
+     * many entries are ready. {@code timeoutNanos} &lt; 0 waits without end. The caller keeps the
+     * sockets reachable until it returns.
+     */
+    public static int pollInto(int[] fds, long[] handles, short[] events, short[] revents, int count,
+            long timeoutNanos) throws SocketError {
+        if (count < 0 || count > fds.length || count > handles.length || count > events.length
+                || count > revents.length) {
+            throw new IllegalArgumentException("count " + count + " is negative or exceeds an array");
+        }
+        return poll(fds, handles, events, revents, count, timeoutNanos);
     }
 
     /** One native poll; arrays hold at least {@code count} entries. */

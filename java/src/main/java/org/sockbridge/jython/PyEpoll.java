@@ -152,7 +152,7 @@ public final class PyEpoll extends PyObject {
         int[] events = results[1];
         int n;
         try {
-            n = PySelectNative.epollWait(ep, fds, events, nanos);
+            n = ep.waitInto(fds, events, nanos);
         } catch (SocketError e) {
             throw ioError(e);
         } finally {

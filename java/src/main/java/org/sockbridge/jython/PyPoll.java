@@ -22,6 +22,7 @@ import org.python.core.PyType;
 import org.python.expose.BaseTypeBuilder;
 import org.python.expose.ExposedType;
 import org.sockbridge.NativeSocket;
+import org.sockbridge.Poller;
 import org.sockbridge.SocketConstants;
 import org.sockbridge.SocketError;
 
@@ -153,7 +154,7 @@ public final class PyPoll extends PyObject {
         events[i] = (short) mask;
         NativeSocket s = target instanceof NativeSocket ? (NativeSocket) target : null;
         sockets[i] = s;
-        handles[i] = s == null ? 0 : PySelectNative.handle(s);
+        handles[i] = s == null ? 0 : Poller.pollHandle(s);
         boolean ioObject = !(target instanceof Integer) && s == null;
         ioObjects[i] = ioObject ? target : null;
         if (ioObject) {
@@ -261,7 +262,7 @@ public final class PyPoll extends PyObject {
         short[] rev = revents;
         NativeSocket[] held = sockets;
         try {
-            PySelectNative.poll(f, handles, ev, rev, n, nanos);
+            Poller.pollInto(f, handles, ev, rev, n, nanos);
         } catch (SocketError e) {
             if (e.errno() != EBADF || !pollWithoutClosed(n, held)) {
                 throw PySelect.error(e, null);
@@ -274,7 +275,7 @@ public final class PyPoll extends PyObject {
         for (int i = 0; i < n; i++) {
             if (rev[i] != 0) {
                 if ((rev[i] & SocketConstants.POLLNVAL) != 0 && ioObjects[i] != null
-                        && PySelectNative.inMemory(ioObjects[i])) {
+                        && Poller.inMemory(ioObjects[i])) {
                     // A child-process pipe Java drained and closed: its data (or EOF) is readable.
                     rev[i] = (short) (ev[i] & SocketConstants.POLLIN);
                     if (rev[i] == 0) {
@@ -323,7 +324,7 @@ public final class PyPoll extends PyObject {
             }
         }
         try {
-            PySelectNative.poll(f, h, events, revents, n, 0);
+            Poller.pollInto(f, h, events, revents, n, 0);
         } catch (SocketError e) {
             throw PySelect.error(e, null);
         }

@@ -409,7 +409,7 @@ public final class PySelect {
                         sc.handles[n] = 0;
                     } else if (t instanceof NativeSocket) {
                         sc.fds[n] = -1;
-                        sc.handles[n] = PySelectNative.handle((NativeSocket) t);
+                        sc.handles[n] = Poller.pollHandle((NativeSocket) t);
                         sc.targets[n] = t;
                     } else {
                         sc.targets[n] = t;
@@ -423,7 +423,7 @@ public final class PySelect {
                 return selectGeneric(sc, ends, nanos);
             }
             try {
-                PySelectNative.poll(sc.fds, sc.handles, sc.events, sc.revents, n, nanos);
+                Poller.pollInto(sc.fds, sc.handles, sc.events, sc.revents, n, nanos);
             } catch (SocketError e) {
                 throw error(e, null);
             } finally {
