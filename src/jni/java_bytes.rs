@@ -7,14 +7,14 @@
 use std::io;
 
 use jni::objects::{JByteArray, ReleaseMode};
-use jni::JNIEnv;
+use jni::Env;
 
 use super::convert::{bytes_of, bytes_of_mut};
 use crate::core::buf::{ReadBuf, WriteBuf};
 
 /// `array[offset .. offset + len]`, bounds-checked on every lending.
 pub struct JavaBytes<'a, 'local> {
-    env: &'a mut JNIEnv<'local>,
+    env: &'a mut Env<'local>,
     array: &'a JByteArray<'local>,
     offset: usize,
     len: usize,
@@ -23,7 +23,7 @@ pub struct JavaBytes<'a, 'local> {
 impl<'a, 'local> JavaBytes<'a, 'local> {
     /// Describes a region; returns `None` if `offset`/`len` are negative or `array` is null.
     pub fn new(
-        env: &'a mut JNIEnv<'local>,
+        env: &'a mut Env<'local>,
         array: &'a JByteArray<'local>,
         offset: i32,
         len: i32,
@@ -46,7 +46,7 @@ impl<'a, 'local> JavaBytes<'a, 'local> {
     ) -> io::Result<R> {
         // SAFETY: the critical region is held only for `f`, which makes one non-blocking system
         // call and no JNI call.
-        let mut elems = unsafe { self.env.get_array_elements_critical(self.array, mode) }
+        let mut elems = unsafe { self.array.get_elements_critical(self.env, mode) }
             .map_err(|e| io::Error::other(format!("cannot access byte array: {e}")))?;
         let end = self
             .offset
