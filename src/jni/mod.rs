@@ -8,6 +8,7 @@
 
 pub mod boundary;
 pub mod convert;
+pub mod direct;
 pub mod epoll;
 pub mod interrupts;
 pub mod java_bytes;
@@ -36,6 +37,10 @@ pub(crate) struct Cached {
     pub file_descriptor: Global<JClass<'static>>,
     /// Its `int fd` field.
     pub fd_field: JFieldID,
+    /// `java.nio.Buffer`'s `int position` field (read for scatter/gather).
+    pub buffer_position: JFieldID,
+    /// `java.nio.Buffer`'s `int limit` field.
+    pub buffer_limit: JFieldID,
     /// Streams that hold their data in memory (see `poller::IN_MEMORY`): `ByteArrayInputStream`
     /// and, where the JDK has it, `ProcessBuilder$NullInputStream`.
     pub in_memory_streams: Vec<Global<JClass<'static>>>,
@@ -131,6 +136,9 @@ fn load_cache(env: &mut Env) -> ::jni::errors::Result<Cached> {
     let fd_class = env.find_class(jni_str!("java/io/FileDescriptor"))?;
     let fd_field = env.get_field_id(&fd_class, jni_str!("fd"), jni_sig!("I"))?;
     let file_descriptor = env.new_global_ref(&fd_class)?;
+    let buffer_class = env.find_class(jni_str!("java/nio/Buffer"))?;
+    let buffer_position = env.get_field_id(&buffer_class, jni_str!("position"), jni_sig!("I"))?;
+    let buffer_limit = env.get_field_id(&buffer_class, jni_str!("limit"), jni_sig!("I"))?;
     let mut in_memory_streams = Vec::new();
     for name in [
         jni_str!("java/io/ByteArrayInputStream"),
@@ -167,6 +175,8 @@ fn load_cache(env: &mut Env) -> ::jni::errors::Result<Cached> {
     Ok(Cached {
         file_descriptor,
         fd_field,
+        buffer_position,
+        buffer_limit,
         in_memory_streams,
         internal_error: env.new_global_ref(&error)?,
         exceptions,
