@@ -17,6 +17,8 @@ import java.util.Arrays;
  * trip on 127.0.0.1 with an echo thread, as the benchmark's UDP case: µs per round trip), and
  * {@code call-bytes}, {@code call-direct} (one thread, an AF_UNIX datagram socketpair: one send
  * plus one recv of 64 bytes, so two JNI calls and two system calls: ns per pair). Each mode
+ * {@code call-fileno} is one JNI call with no system call ({@code fileno()}: the boundary's own
+ * cost plus a handle lookup, ns per call). Each mode
  * prints the median and the range of 15 batches after a warm-up. The byte[] modes use only
  * methods that older builds have, so the same class measures an older library too.
  */
@@ -57,6 +59,9 @@ public final class ByteBufferBench {
                 case "call-bytes":
                 case "call-direct":
                     call(mode);
+                    break;
+                case "call-fileno":
+                    fileno();
                     break;
                 default:
                     throw new IllegalArgumentException("unknown mode " + mode);
@@ -111,6 +116,16 @@ public final class ByteBufferBench {
             report(mode, "µs/round trip", 1000.0, 20_000, op);
             client.send(new byte[] {'q'});
             echo.join(5000);
+        }
+    }
+
+    private static void fileno() throws Exception {
+        try (NativeSocket s = NativeSocket.create(AF_INET, SOCK_DGRAM)) {
+            int[] sink = new int[1];
+            report("call-fileno", "ns/call", 1.0, 2_000_000, () -> sink[0] += s.fileno());
+            if (sink[0] == 42) {
+                System.out.println();
+            }
         }
     }
 
