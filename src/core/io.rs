@@ -4,16 +4,20 @@
 //! with `poll(2)` until the mode's deadline and tries again. Non-blocking mode (or
 //! `MSG_DONTWAIT`) never waits and reports `EAGAIN`.
 
-use std::io;
+use std::io::{self, IoSlice};
 use std::os::fd::RawFd;
 
-use socket2::SockAddr;
+use socket2::{MaybeUninitSlice, SockAddr};
 
 use super::buf::{ReadBuf, WriteBuf};
 use super::error::{Error, Result};
 use super::mode::Mode;
 use super::socket::Socket;
 use super::sys;
+
+/// Most buffers one scatter/gather call takes: Linux's `IOV_MAX`, so the kernel never refuses
+/// the count, and callers can keep the iovec array on the stack.
+pub const MAX_IOV: usize = 1024;
 
 const POLLIN: i16 = libc::POLLIN;
 const POLLOUT: i16 = libc::POLLOUT;
@@ -74,14 +78,7 @@ impl Socket {
     /// empty (length 0) when the kernel gives none, e.g. on a connected stream socket.
     pub fn recv_from(&self, buf: &mut impl ReadBuf, flags: i32) -> Result<(usize, SockAddr)> {
         self.io(self.mode(), POLLIN, flags, |fd| {
-            buf.with_mut(|s| {
-                // SAFETY: try_init hands recvfrom zeroed sockaddr storage and its length.
-                unsafe {
-                    SockAddr::try_init(|storage, len| {
-                        sys::recv_from(fd, s, flags, storage.cast(), len)
-                    })
-                }
-            })
+            buf.with_mut(|s| sys::recv_from(fd, s, flags))
         })
     }
 
@@ -129,6 +126,49 @@ impl Socket {
     pub fn send_to(&self, buf: &mut impl WriteBuf, flags: i32, addr: &SockAddr) -> Result<usize> {
         self.io(self.mode(), POLLOUT, flags, |fd| {
             buf.with_ref(|s| sys::send_to(fd, s, flags, addr))
+        })
+    }
+
+    /// `recvmsg(2)` into several buffers in order (scatter read): one system call, whose count
+    /// may fill only the first buffers; 0 at end of stream. At most [`MAX_IOV`] buffers.
+    pub fn recv_vectored(&self, bufs: &mut [MaybeUninitSlice<'_>], flags: i32) -> Result<usize> {
+        if bufs.len() > MAX_IOV {
+            return Err(Error::invalid(format!("at most {MAX_IOV} buffers")));
+        }
+        self.io(self.mode(), POLLIN, flags, |fd| {
+            sys::recv_vectored(fd, bufs, flags)
+        })
+    }
+
+    /// `sendmsg(2)` of several buffers in order (gather write). In blocking mode a stream
+    /// socket sends all of them before returning, as [`Socket::send`] does; in the other modes
+    /// the count may be partial. At most [`MAX_IOV`] buffers.
+    pub fn send_vectored(&self, bufs: &mut [IoSlice<'_>], flags: i32) -> Result<usize> {
+        if bufs.len() > MAX_IOV {
+            return Err(Error::invalid(format!("at most {MAX_IOV} buffers")));
+        }
+        let mode = self.mode();
+        if mode == Mode::Blocking && self.is_stream() && flags & libc::MSG_DONTWAIT == 0 {
+            let total: usize = bufs.iter().map(|b| b.len()).sum();
+            let mut rest: &mut [IoSlice<'_>] = bufs;
+            let mut done = 0;
+            while done < total {
+                let sent = self.io(mode, POLLOUT, flags, |fd| {
+                    sys::send_vectored(fd, rest, flags)
+                });
+                match sent {
+                    Ok(n) => {
+                        done += n;
+                        IoSlice::advance_slices(&mut rest, n);
+                    }
+                    Err(e) if done == 0 => return Err(e),
+                    Err(_) => break,
+                }
+            }
+            return Ok(done);
+        }
+        self.io(mode, POLLOUT, flags, |fd| {
+            sys::send_vectored(fd, bufs, flags)
         })
     }
 

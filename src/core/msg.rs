@@ -6,11 +6,12 @@ use std::cell::RefCell;
 use std::io;
 use std::mem;
 
-use socket2::SockAddr;
+use socket2::{MsgHdr, SockAddr};
 
 use super::buf::{ReadBuf, WriteBuf};
 use super::error::{Error, Result};
 use super::socket::Socket;
+use super::sys;
 
 /// One control message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,47 +80,23 @@ impl Socket {
         }
         // u64 elements keep the control buffer aligned for cmsghdr.
         let mut control = control_buffer(space)?;
-        // SAFETY: msghdr is plain data; all-zero is valid.
-        let mut msg: libc::msghdr = unsafe { mem::zeroed() };
-        if let Some(a) = addr {
-            msg.msg_name = a.as_ptr() as *mut _;
-            msg.msg_namelen = a.len();
-        }
         if space > 0 {
-            msg.msg_control = control.as_mut_ptr().cast();
-            msg.msg_controllen = space;
-            // SAFETY: the control buffer holds `space` bytes, exactly the sum of CMSG_SPACEs.
-            unsafe {
-                let mut c = libc::CMSG_FIRSTHDR(&msg);
-                for a in ancillary {
-                    (*c).cmsg_level = a.level;
-                    (*c).cmsg_type = a.kind;
-                    (*c).cmsg_len = libc::CMSG_LEN(a.data.len() as u32) as usize;
-                    std::ptr::copy_nonoverlapping(
-                        a.data.as_ptr(),
-                        libc::CMSG_DATA(c),
-                        a.data.len(),
-                    );
-                    c = libc::CMSG_NXTHDR(&msg, c);
-                }
-            }
+            encode_control(&mut control, space, ancillary);
         }
+        // SAFETY: the first `space` bytes of the u64 buffer, viewed as bytes (same memory).
+        let control_bytes: &[u8] =
+            unsafe { std::slice::from_raw_parts(control.as_ptr().cast(), space) };
         self.io(self.mode(), libc::POLLOUT, flags, |fd| {
             data.with_ref(|bytes| {
-                let mut iov = libc::iovec {
-                    iov_base: bytes.as_ptr() as *mut _,
-                    iov_len: bytes.len(),
-                };
-                let mut m = msg;
-                m.msg_iov = &mut iov;
-                m.msg_iovlen = 1;
-                // SAFETY: m points to live buffers (iov, control, address) for the call.
-                let rc = unsafe { libc::sendmsg(fd, &m, flags | libc::MSG_NOSIGNAL) };
-                if rc < 0 {
-                    Err(io::Error::last_os_error())
-                } else {
-                    Ok(rc as usize)
+                let iov = [io::IoSlice::new(bytes)];
+                let mut msg = MsgHdr::new().with_buffers(&iov);
+                if space > 0 {
+                    msg = msg.with_control(control_bytes);
                 }
+                if let Some(a) = addr {
+                    msg = msg.with_addr(a);
+                }
+                sys::send_msg(fd, &msg, flags)
             })
         })
     }
@@ -151,6 +128,9 @@ impl Socket {
         })
     }
 
+    // Hand-written `recvmsg`: socket2's `MsgHdrMut` can carry the control buffer, but its
+    // `RecvFlags` exposes only a few `msg_flags` bits (not `MSG_CTRUNC`, which Python's
+    // `recvmsg` returns and fd passing depends on).
     fn recv_msg_with(
         &self,
         buf: &mut (impl ReadBuf + ?Sized),
@@ -193,6 +173,28 @@ impl Socket {
             flags: mflags,
             addr,
         })
+    }
+}
+
+/// Writes `ancillary` as control messages into `control` (`space` bytes, the sum of their
+/// `CMSG_SPACE`s). Hand-written: socket2 sends a control buffer but has no builder for control
+/// messages, and Python's `sendmsg` takes arbitrary `(level, type, data)` triples.
+fn encode_control(control: &mut [u64], space: usize, ancillary: &[Ancillary]) {
+    // SAFETY: msghdr is plain data; all-zero is valid. Only the CMSG macros read it.
+    let mut msg: libc::msghdr = unsafe { mem::zeroed() };
+    msg.msg_control = control.as_mut_ptr().cast();
+    msg.msg_controllen = space;
+    // SAFETY: the control buffer holds `space` bytes, exactly the sum of CMSG_SPACEs, so every
+    // header and its data fit.
+    unsafe {
+        let mut c = libc::CMSG_FIRSTHDR(&msg);
+        for a in ancillary {
+            (*c).cmsg_level = a.level;
+            (*c).cmsg_type = a.kind;
+            (*c).cmsg_len = libc::CMSG_LEN(a.data.len() as u32) as usize;
+            std::ptr::copy_nonoverlapping(a.data.as_ptr(), libc::CMSG_DATA(c), a.data.len());
+            c = libc::CMSG_NXTHDR(&msg, c);
+        }
     }
 }
 

@@ -1,8 +1,9 @@
 //! Conversions between core values and JNI values: errors, addresses, strings.
 
 use jni::objects::{JByteArray, JObject, JObjectArray, JString, JValue};
+use jni::strings::JNIString;
 use jni::sys::jint;
-use jni::JNIEnv;
+use jni::{jni_str, Env};
 use socket2::SockAddr;
 
 use crate::core::addr::{self, MAX_ENCODED_LEN};
@@ -30,13 +31,13 @@ pub fn try_vec<T: Clone>(n: usize, value: T) -> Result<Vec<T>> {
 }
 
 /// The length of a Java array, refused if over `max` (checked before anything is copied).
-pub fn array_len(env: &mut JNIEnv, array: &JByteArray, max: usize, what: &str) -> Result<usize> {
+pub fn array_len(env: &mut Env, array: &JByteArray, max: usize, what: &str) -> Result<usize> {
     if array.is_null() {
         return Err(Error::invalid(format!("{what} must not be null")));
     }
-    let len = env
-        .get_array_length(array)
-        .map_err(|_| Error::invalid(format!("unreadable {what}")))? as usize;
+    let len = array
+        .len(env)
+        .map_err(|_| Error::invalid(format!("unreadable {what}")))?;
     if len > max {
         return Err(Error::invalid(format!(
             "{what} is too large ({len} bytes; at most {max})"
@@ -47,10 +48,11 @@ pub fn array_len(env: &mut JNIEnv, array: &JByteArray, max: usize, what: &str) -
 
 /// A copy of a Java `byte[]` of at most `max` bytes (refused before any copy if longer; the
 /// allocation is fallible).
-pub fn read_bytes(env: &mut JNIEnv, array: &JByteArray, max: usize, what: &str) -> Result<Vec<u8>> {
+pub fn read_bytes(env: &mut Env, array: &JByteArray, max: usize, what: &str) -> Result<Vec<u8>> {
     let len = array_len(env, array, max, what)?;
     let mut out = try_vec(len, 0i8)?;
-    env.get_byte_array_region(array, 0, &mut out)
+    array
+        .get_region(env, 0, &mut out)
         .map_err(|_| Error::invalid(format!("unreadable {what}")))?;
     // i8 -> u8 in place (same layout), without a second buffer.
     let mut out = std::mem::ManuallyDrop::new(out);
@@ -60,7 +62,7 @@ pub fn read_bytes(env: &mut JNIEnv, array: &JByteArray, max: usize, what: &str) 
 
 /// The hot-path code for `e`: `-errno` or [`TIMEOUT`]; any other error is thrown here
 /// (the returned value is then ignored by Java).
-pub fn code(env: &mut JNIEnv, e: Error) -> jint {
+pub fn code(env: &mut Env, e: Error) -> jint {
     match e {
         Error::Os(n) => -n,
         Error::Closed => -libc::EBADF,
@@ -75,7 +77,7 @@ pub fn code(env: &mut JNIEnv, e: Error) -> jint {
 }
 
 /// A hot-path `int` result: the value, or [`code`] of the error.
-pub fn int_result(env: &mut JNIEnv, r: Result<usize>) -> jint {
+pub fn int_result(env: &mut Env, r: Result<usize>) -> jint {
     match r {
         Ok(n) => jint::try_from(n).unwrap_or(jint::MAX),
         Err(e) => code(env, e),
@@ -83,8 +85,8 @@ pub fn int_result(env: &mut JNIEnv, r: Result<usize>) -> jint {
 }
 
 /// Throws the Java exception for `e`, unless one is already pending.
-pub fn throw(env: &mut JNIEnv, e: Error) {
-    if env.exception_check().unwrap_or(true) {
+pub fn throw(env: &mut Env, e: Error) {
+    if env.exception_check() {
         return;
     }
     let (class, number, message, verify) = match e {
@@ -118,20 +120,19 @@ pub fn throw(env: &mut JNIEnv, e: Error) {
 /// Makes and throws `class` with the constructor [`super::EXCEPTIONS`] gives it, through the
 /// class and constructor cached at load: `(message)` for `java.lang` classes, `(int, message)`
 /// for ours, `(int, message, int)` for `TlsError`.
-fn throw_new(env: &mut JNIEnv, class: &str, number: jint, message: &str, verify: Option<jint>) {
-    let Ok(cached) = super::cached() else {
-        let _ = env.throw_new("java/lang/Error", message);
-        return;
-    };
-    let Some(t) = cached.exceptions.iter().find(|t| t.name == class) else {
-        let _ = env.throw_new("java/lang/Error", message);
+fn throw_new(env: &mut Env, class: &str, number: jint, message: &str, verify: Option<jint>) {
+    let found = super::cached()
+        .ok()
+        .and_then(|c| c.exceptions.iter().find(|t| t.name == class));
+    let Some(t) = found else {
+        let _ = env.throw_new(jni_str!("java/lang/Error"), JNIString::from(message));
         return;
     };
     let Ok(text) = env.new_string(message) else {
         return; // OutOfMemoryError pending
     };
     let mut args = Vec::with_capacity(3);
-    if t.signature.starts_with("(I") {
+    if t.leading_int {
         args.push(JValue::Int(number).as_jni());
     }
     args.push(JValue::Object(&text).as_jni());
@@ -141,46 +142,50 @@ fn throw_new(env: &mut JNIEnv, class: &str, number: jint, message: &str, verify:
     // SAFETY: the constructor ID belongs to this class and `args` match its signature (the
     // table in EXCEPTIONS: an optional leading int, the message, TlsError's trailing int).
     let made = unsafe { env.new_object_unchecked(&t.class, t.ctor, &args) };
-    let _ = env.delete_local_ref(text);
+    env.delete_local_ref(text);
     if let Ok(obj) = made {
-        let _ = env.throw(jni::objects::JThrowable::from(obj));
+        // SAFETY: `obj` was just made by the constructor of a Throwable subclass.
+        let obj = unsafe { jni::objects::JThrowable::from_raw(env, obj.into_raw()) };
+        // `throw` reports the now-pending exception as `Err(JavaException)`: that is success.
+        let _ = env.throw(&obj);
     }
 }
 
 /// Throws a `NullPointerException` naming the argument.
-pub fn throw_null(env: &mut JNIEnv, what: &str) {
-    if !env.exception_check().unwrap_or(true) {
+pub fn throw_null(env: &mut Env, what: &str) {
+    if !env.exception_check() {
         throw_new(env, "java/lang/NullPointerException", 0, what, None);
     }
 }
 
 /// Reads an encoded address of `len` bytes from a Java array (no heap allocation).
-pub fn read_addr(env: &mut JNIEnv, array: &JByteArray, len: jint) -> Result<SockAddr> {
+pub fn read_addr(env: &mut Env, array: &JByteArray, len: jint) -> Result<SockAddr> {
     if array.is_null() {
         return Err(Error::invalid("address is null"));
     }
-    let total = env
-        .get_array_length(array)
+    let total = array
+        .len(env)
         .map_err(|_| Error::invalid("address array is unreadable"))?;
     let len = usize::try_from(len).map_err(|_| Error::invalid("negative address length"))?;
-    if len > total as usize || len > MAX_ENCODED_LEN {
+    if len > total || len > MAX_ENCODED_LEN {
         return Err(Error::invalid("address length out of range"));
     }
     let mut buf = [0i8; MAX_ENCODED_LEN];
-    env.get_byte_array_region(array, 0, &mut buf[..len])
+    array
+        .get_region(env, 0, &mut buf[..len])
         .map_err(|_| Error::invalid("address array is unreadable"))?;
     addr::decode(bytes_of(&buf[..len]))
 }
 
 /// Checks that `out` can take any address [`write_addr`] may write (`2 + MAX_ENCODED_LEN`
 /// bytes). Called before the operation, so a bad buffer never costs a datagram or connection.
-pub fn check_addr_out(env: &mut JNIEnv, out: &JByteArray) -> Result<()> {
+pub fn check_addr_out(env: &mut Env, out: &JByteArray) -> Result<()> {
     if out.is_null() {
         return Err(Error::invalid("address buffer is null"));
     }
-    let room = env
-        .get_array_length(out)
-        .map_err(|_| Error::invalid("address buffer is unreadable"))? as usize;
+    let room = out
+        .len(env)
+        .map_err(|_| Error::invalid("address buffer is unreadable"))?;
     if room < MAX_ENCODED_LEN + 2 {
         return Err(Error::invalid("address buffer is too small"));
     }
@@ -188,25 +193,25 @@ pub fn check_addr_out(env: &mut JNIEnv, out: &JByteArray) -> Result<()> {
 }
 
 /// Writes `addr` into `out` as `[len:u16][encoded]`; `out` must pass [`check_addr_out`].
-pub fn write_addr(env: &mut JNIEnv, out: &JByteArray, addr: &SockAddr) -> Result<()> {
+pub fn write_addr(env: &mut Env, out: &JByteArray, addr: &SockAddr) -> Result<()> {
     check_addr_out(env, out)?;
     let mut enc = [0u8; MAX_ENCODED_LEN];
     let n = addr::encode(addr, &mut enc);
     let mut buf = [0i8; MAX_ENCODED_LEN + 2];
     buf[..2].copy_from_slice(signed(&(n as u16).to_be_bytes()));
     buf[2..n + 2].copy_from_slice(signed(&enc[..n]));
-    env.set_byte_array_region(out, 0, &buf[..n + 2])
+    out.set_region(env, 0, &buf[..n + 2])
         .map_err(|_| Error::invalid("address buffer is unwritable"))
 }
 
 /// A Java string as a Rust `String`; `None` for Java `null`. The copy is allocated fallibly: a
 /// string too large for the memory left is an error, never a process abort.
-pub fn opt_string(env: &mut JNIEnv, s: &JString) -> Result<Option<String>> {
+pub fn opt_string(env: &mut Env, s: &JString) -> Result<Option<String>> {
     if s.is_null() {
         return Ok(None);
     }
-    let java = env
-        .get_string(s)
+    let java = s
+        .mutf8_chars(env)
         .map_err(|_| Error::invalid("unreadable string"))?;
     // Borrows the JVM's bytes when they are already UTF-8 (no NUL, no supplementary characters).
     let text: std::borrow::Cow<str> = (&java).into();
@@ -236,7 +241,7 @@ pub fn signed(b: &[u8]) -> &[i8] {
 }
 
 /// A Java `String[]` of `items` (slow path: results of lookups and session queries).
-pub fn string_array<'l>(env: &mut JNIEnv<'l>, items: &[String]) -> Result<JObjectArray<'l>> {
+pub fn string_array<'l>(env: &mut Env<'l>, items: &[String]) -> Result<JObjectArray<'l>> {
     let arr = env
         .new_object_array(
             items.len() as i32,
@@ -248,9 +253,9 @@ pub fn string_array<'l>(env: &mut JNIEnv<'l>, items: &[String]) -> Result<JObjec
         let js = env
             .new_string(item)
             .map_err(|_| Error::invalid("cannot allocate result"))?;
-        let filled = env.set_object_array_element(&arr, i as i32, &js);
+        let filled = arr.set_element(env, i, &js);
         // One local reference per element would exceed the JVM's local capacity on long lists.
-        let _ = env.delete_local_ref(js);
+        env.delete_local_ref(js);
         filled.map_err(|_| Error::invalid("cannot fill result"))?;
     }
     Ok(arr)
@@ -258,7 +263,7 @@ pub fn string_array<'l>(env: &mut JNIEnv<'l>, items: &[String]) -> Result<JObjec
 
 /// A Java `byte[][]` of `items` (certificates as DER).
 pub fn bytes_array<'l, 'a>(
-    env: &mut JNIEnv<'l>,
+    env: &mut Env<'l>,
     items: impl Iterator<Item = &'a [u8]>,
 ) -> Result<JObjectArray<'l>> {
     let items: Vec<&[u8]> = items.collect();
@@ -273,9 +278,9 @@ pub fn bytes_array<'l, 'a>(
         let b = env
             .byte_array_from_slice(bytes)
             .map_err(|_| Error::invalid("cannot allocate result"))?;
-        let filled = env.set_object_array_element(&arr, i as i32, &b);
+        let filled = arr.set_element(env, i, &b);
         // Deleted at once: the system store has ~150 certificates, the local capacity is 16-32.
-        let _ = env.delete_local_ref(b);
+        env.delete_local_ref(b);
         filled.map_err(|_| Error::invalid("cannot fill result"))?;
     }
     Ok(arr)

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use jni::objects::{JClass, JIntArray};
 use jni::sys::{jint, jlong};
-use jni::JNIEnv;
+use jni::{Env, EnvUnowned};
 
 use super::boundary::guard;
 use super::convert::{code, PANIC};
@@ -26,7 +26,7 @@ const MAX_EVENTS: usize = 1 << 16;
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_Epoll_nCreate<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
 ) -> jlong {
     guard(&mut env, jlong::from(PANIC), |env| match Epoll::new() {
@@ -39,7 +39,7 @@ pub extern "system" fn Java_org_sockbridge_Epoll_nCreate<'l>(
 /// (see `Epoll::from_fd`).
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_Epoll_nFromFd<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     fd: jint,
 ) -> jlong {
@@ -54,7 +54,7 @@ pub extern "system" fn Java_org_sockbridge_Epoll_nFromFd<'l>(
 /// `close()`: the handle goes and the instance closes for every handle sharing it.
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_Epoll_nClose<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
 ) -> jint {
@@ -72,7 +72,7 @@ pub extern "system" fn Java_org_sockbridge_Epoll_nClose<'l>(
 /// only if no other handle shares it. Nothing to do for a closed handle.
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_Epoll_nRelease<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
 ) -> jint {
@@ -88,7 +88,7 @@ pub extern "system" fn Java_org_sockbridge_Epoll_nRelease<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_Epoll_nFileno<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
 ) -> jint {
@@ -101,7 +101,7 @@ pub extern "system" fn Java_org_sockbridge_Epoll_nFileno<'l>(
 /// `op`: 1 register, 2 unregister, 3 modify (the `EPOLL_CTL_*` numbers).
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_Epoll_nCtl<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
     op: jint,
@@ -124,7 +124,7 @@ pub extern "system" fn Java_org_sockbridge_Epoll_nCtl<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_Epoll_nWait<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
     fds: JIntArray<'l>,
@@ -140,7 +140,7 @@ pub extern "system" fn Java_org_sockbridge_Epoll_nWait<'l>(
 }
 
 fn wait(
-    env: &mut JNIEnv,
+    env: &mut Env,
     h: jlong,
     fds: &JIntArray,
     events: &JIntArray,
@@ -151,8 +151,10 @@ fn wait(
         return Err(Error::invalid("output arrays must not be null"));
     }
     let bad = |_| Error::invalid("unreadable output array");
-    let room = (env.get_array_length(fds).map_err(bad)? as usize)
-        .min(env.get_array_length(events).map_err(bad)? as usize)
+    let room = fds
+        .len(env)
+        .map_err(bad)?
+        .min(events.len(env).map_err(bad)?)
         .min(MAX_EVENTS);
     let timeout = u64::try_from(timeout_nanos).ok().map(Duration::from_nanos);
     // Per-thread result buffers, reused: a wait allocates nothing once they have grown.
@@ -163,8 +165,8 @@ fn wait(
             e.resize(room, 0);
         }
         let n = ep.wait(&mut f[..room], &mut e[..room], timeout)?;
-        env.set_int_array_region(fds, 0, &f[..n]).map_err(bad)?;
-        env.set_int_array_region(events, 0, &e[..n]).map_err(bad)?;
+        fds.set_region(env, 0, &f[..n]).map_err(bad)?;
+        events.set_region(env, 0, &e[..n]).map_err(bad)?;
         Ok(n)
     })
 }

@@ -2,7 +2,7 @@
 
 use jni::objects::JClass;
 use jni::sys::{jboolean, jint, jlong, JNI_FALSE, JNI_TRUE};
-use jni::JNIEnv;
+use jni::EnvUnowned;
 
 use super::boundary::guard;
 use super::convert::PANIC;
@@ -11,7 +11,7 @@ use crate::core::interrupt;
 /// Opts the calling thread in (`on`) or out of interruptible waits; 0 or `-errno`.
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_Interrupts_nSetEnabled<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     on: jboolean,
 ) -> jint {
@@ -30,7 +30,7 @@ pub extern "system" fn Java_org_sockbridge_Interrupts_nSetEnabled<'l>(
 /// Records `signum` as pending and wakes the opted-in waits; whether it did.
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_Interrupts_nDeliver<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     signum: jint,
 ) -> jboolean {
@@ -46,7 +46,7 @@ pub extern "system" fn Java_org_sockbridge_Interrupts_nDeliver<'l>(
 /// Takes the pending signals as a bit mask (bit n: signal n).
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_Interrupts_nTakePending<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
 ) -> jlong {
     guard(&mut env, 0, |_| interrupt::take_pending() as jlong)
@@ -55,7 +55,7 @@ pub extern "system" fn Java_org_sockbridge_Interrupts_nTakePending<'l>(
 /// Whether `signum` is delivered and not yet taken.
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_Interrupts_nIsPending<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     signum: jint,
 ) -> jboolean {
@@ -71,7 +71,7 @@ pub extern "system" fn Java_org_sockbridge_Interrupts_nIsPending<'l>(
 /// Takes `signum` back if not yet taken; whether it did.
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_Interrupts_nRetract<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     signum: jint,
 ) -> jboolean {

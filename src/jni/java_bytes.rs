@@ -6,15 +6,15 @@
 
 use std::io;
 
-use jni::objects::{JByteArray, ReleaseMode};
-use jni::JNIEnv;
+use jni::objects::JByteArray;
+use jni::Env;
 
 use super::convert::{bytes_of, bytes_of_mut};
 use crate::core::buf::{ReadBuf, WriteBuf};
 
 /// `array[offset .. offset + len]`, bounds-checked on every lending.
 pub struct JavaBytes<'a, 'local> {
-    env: &'a mut JNIEnv<'local>,
+    env: &'a mut Env<'local>,
     array: &'a JByteArray<'local>,
     offset: usize,
     len: usize,
@@ -23,7 +23,7 @@ pub struct JavaBytes<'a, 'local> {
 impl<'a, 'local> JavaBytes<'a, 'local> {
     /// Describes a region; returns `None` if `offset`/`len` are negative or `array` is null.
     pub fn new(
-        env: &'a mut JNIEnv<'local>,
+        env: &'a mut Env<'local>,
         array: &'a JByteArray<'local>,
         offset: i32,
         len: i32,
@@ -41,19 +41,69 @@ impl<'a, 'local> JavaBytes<'a, 'local> {
 
     fn lend<R>(
         &mut self,
-        mode: ReleaseMode,
+        commit: bool,
         f: impl FnOnce(&mut [i8]) -> io::Result<R>,
     ) -> io::Result<R> {
-        // SAFETY: the critical region is held only for `f`, which makes one non-blocking system
-        // call and no JNI call.
-        let mut elems = unsafe { self.env.get_array_elements_critical(self.array, mode) }
+        let total = self
+            .array
+            .len(self.env)
             .map_err(|e| io::Error::other(format!("cannot access byte array: {e}")))?;
         let end = self
             .offset
             .checked_add(self.len)
-            .filter(|&end| end <= elems.len())
+            .filter(|&end| end <= total)
             .ok_or_else(|| io::Error::other("offset/length out of array bounds"))?;
+        let critical = Critical::get(self.env, self.array, commit)
+            .ok_or_else(|| io::Error::other("cannot access byte array"))?;
+        // SAFETY: the region lies inside the array (checked against its length above), which
+        // stays pinned until `critical` drops, after `f`.
+        let elems = unsafe { std::slice::from_raw_parts_mut(critical.ptr, total) };
         f(&mut elems[self.offset..end])
+    }
+}
+
+/// The elements of a Java `byte[]` pinned with `GetPrimitiveArrayCritical`, released on drop.
+///
+/// Called through the raw function table rather than jni's `get_elements_critical`: jni 0.22
+/// follows `GetPrimitiveArrayCritical` with `ExceptionCheck`, another JNI call inside the
+/// critical region, which `-Xcheck:jni` reports ("Calling other JNI functions in the scope of
+/// Get/ReleasePrimitiveArrayCritical") on every call. Inside the region we make no JNI call.
+struct Critical {
+    env: *mut jni::sys::JNIEnv,
+    array: jni::sys::jarray,
+    ptr: *mut i8,
+    mode: jni::sys::jint,
+}
+
+impl Critical {
+    fn get(env: &Env, array: &JByteArray, commit: bool) -> Option<Critical> {
+        let raw = env.get_raw();
+        let array = array.as_raw();
+        // SAFETY: `raw` is this thread's valid JNIEnv and `array` a live byte[] reference; the
+        // JNI 1.2 table is present (jni 0.22 requires at least 1.4).
+        let ptr =
+            unsafe { ((**raw).v1_2.GetPrimitiveArrayCritical)(raw, array, std::ptr::null_mut()) };
+        (!ptr.is_null()).then_some(Critical {
+            env: raw,
+            array,
+            ptr: ptr.cast(),
+            // 0 copies back (if the JVM made a copy at all); JNI_ABORT discards.
+            mode: if commit { 0 } else { jni::sys::JNI_ABORT },
+        })
+    }
+}
+
+impl Drop for Critical {
+    fn drop(&mut self) {
+        // SAFETY: releases exactly what `get` pinned, on the same thread and env.
+        unsafe {
+            ((**self.env).v1_2.ReleasePrimitiveArrayCritical)(
+                self.env,
+                self.array,
+                self.ptr.cast(),
+                self.mode,
+            )
+        }
     }
 }
 
@@ -62,7 +112,7 @@ impl ReadBuf for JavaBytes<'_, '_> {
         self.len
     }
     fn with_mut<R>(&mut self, f: impl FnOnce(&mut [u8]) -> io::Result<R>) -> io::Result<R> {
-        self.lend(ReleaseMode::CopyBack, |s| f(bytes_of_mut(s)))
+        self.lend(true, |s| f(bytes_of_mut(s)))
     }
 }
 
@@ -71,6 +121,6 @@ impl WriteBuf for JavaBytes<'_, '_> {
         self.len
     }
     fn with_ref<R>(&mut self, f: impl FnOnce(&[u8]) -> io::Result<R>) -> io::Result<R> {
-        self.lend(ReleaseMode::NoCopyBack, |s| f(bytes_of(s)))
+        self.lend(false, |s| f(bytes_of(s)))
     }
 }

@@ -2,7 +2,7 @@
 
 use jni::objects::JClass;
 use jni::sys::{jint, jstring};
-use jni::JNIEnv;
+use jni::EnvUnowned;
 
 use super::boundary::guard;
 use super::convert::PANIC;
@@ -11,7 +11,7 @@ use crate::core::error::strerror;
 /// `strerror(errno)`, so Java can build `SocketError` messages identical to CPython's.
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_NativeLibrary_nStrerror<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     errno: jint,
 ) -> jstring {
@@ -26,7 +26,7 @@ pub extern "system" fn Java_org_sockbridge_NativeLibrary_nStrerror<'l>(
 /// and the JVM lives on.
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_NativeLibrary_nPanicForTest<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
 ) -> jint {
     guard(&mut env, PANIC, |_| panic!("panic requested by test"))

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use jni::objects::{JByteArray, JClass, JIntArray};
 use jni::sys::{jint, jlong};
-use jni::JNIEnv;
+use jni::{Env, EnvUnowned};
 
 use super::boundary::guard;
 use super::convert::{
@@ -27,7 +27,7 @@ fn sock(handle: jlong) -> Result<Arc<Socket>> {
 }
 
 /// A handle result: the new handle, or the negative code of the error.
-fn handle_result(env: &mut JNIEnv, r: Result<Socket>) -> jlong {
+fn handle_result(env: &mut Env, r: Result<Socket>) -> jlong {
     match r {
         Ok(s) => SOCKETS.insert(s),
         Err(e) => jlong::from(code(env, e)),
@@ -35,7 +35,7 @@ fn handle_result(env: &mut JNIEnv, r: Result<Socket>) -> jlong {
 }
 
 /// A `()` result: 0, or the negative code.
-fn unit_result(env: &mut JNIEnv, r: Result<()>) -> jint {
+fn unit_result(env: &mut Env, r: Result<()>) -> jint {
     match r {
         Ok(()) => 0,
         Err(e) => code(env, e),
@@ -43,7 +43,7 @@ fn unit_result(env: &mut JNIEnv, r: Result<()>) -> jint {
 }
 
 fn region<'a, 'l>(
-    env: &'a mut JNIEnv<'l>,
+    env: &'a mut Env<'l>,
     buf: &'a JByteArray<'l>,
     off: jint,
     len: jint,
@@ -54,7 +54,7 @@ fn region<'a, 'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_NativeSocket_nCreate<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     family: jint,
     sock_type: jint,
@@ -69,7 +69,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nCreate<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_NativeSocket_nPair<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     family: jint,
     sock_type: jint,
@@ -84,7 +84,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nPair<'l>(
                 let mut bytes = [0u8; 16];
                 bytes[..8].copy_from_slice(&ha.to_be_bytes());
                 bytes[8..].copy_from_slice(&hb.to_be_bytes());
-                if env.set_byte_array_region(&out, 0, signed(&bytes)).is_err() {
+                if out.set_region(env, 0, signed(&bytes)).is_err() {
                     let _ = SOCKETS.remove(ha).map(|s| s.close());
                     let _ = SOCKETS.remove(hb).map(|s| s.close());
                     return -libc::EINVAL;
@@ -98,7 +98,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nPair<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_NativeSocket_nFromFd<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     fd: jint,
     family: jint,
@@ -114,7 +114,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nFromFd<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_NativeSocket_nDup<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
 ) -> jlong {
@@ -126,7 +126,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nDup<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_NativeSocket_nClose<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
 ) -> jint {
@@ -141,7 +141,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nClose<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_NativeSocket_nDetach<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
 ) -> jint {
@@ -155,7 +155,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nDetach<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_NativeSocket_nFileno<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
 ) -> jint {
@@ -167,7 +167,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nFileno<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_NativeSocket_nInfo<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
     out: JIntArray<'l>,
@@ -175,7 +175,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nInfo<'l>(
     guard(&mut env, PANIC, |env| match sock(h) {
         Ok(s) => {
             let info = [s.family(), s.sock_type(), s.proto()];
-            match env.set_int_array_region(&out, 0, &info) {
+            match out.set_region(env, 0, &info) {
                 Ok(()) => 0,
                 Err(_) => code(env, Error::invalid("info array must hold 3 ints")),
             }
@@ -186,7 +186,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nInfo<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_NativeSocket_nSetMode<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
     mode: jlong,
@@ -199,7 +199,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nSetMode<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_NativeSocket_nBind<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
     addr: JByteArray<'l>,
@@ -213,7 +213,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nBind<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_NativeSocket_nListen<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
     backlog: jint,
@@ -226,7 +226,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nListen<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_NativeSocket_nAccept<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
     new_mode: jlong,
@@ -248,7 +248,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nAccept<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_NativeSocket_nConnect<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
     addr: JByteArray<'l>,
@@ -262,7 +262,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nConnect<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_NativeSocket_nConnectEx<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
     addr: JByteArray<'l>,
@@ -279,7 +279,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nConnectEx<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_NativeSocket_nSend<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
     buf: JByteArray<'l>,
@@ -295,7 +295,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nSend<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_NativeSocket_nSendAll<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
     buf: JByteArray<'l>,
@@ -311,7 +311,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nSendAll<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_NativeSocket_nSendTo<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
     buf: JByteArray<'l>,
@@ -332,7 +332,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nSendTo<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_NativeSocket_nRecv<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
     buf: JByteArray<'l>,
@@ -348,7 +348,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nRecv<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_NativeSocket_nRecvFrom<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
     buf: JByteArray<'l>,
@@ -370,7 +370,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nRecvFrom<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_NativeSocket_nShutdown<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
     how: jint,
@@ -383,7 +383,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nShutdown<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_NativeSocket_nName<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
     peer: jni::sys::jboolean,
@@ -391,7 +391,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nName<'l>(
 ) -> jint {
     guard(&mut env, PANIC, |env| {
         let r = sock(h).and_then(|s| {
-            let addr = if peer != 0 {
+            let addr = if peer {
                 s.peer_addr()?
             } else {
                 s.local_addr()?
@@ -404,7 +404,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nName<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_NativeSocket_nSetOptInt<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
     level: jint,
@@ -419,7 +419,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nSetOptInt<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_NativeSocket_nSetOptBytes<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
     level: jint,
@@ -431,7 +431,8 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nSetOptBytes<'l>(
             // The length is checked before anything is read; the value goes through the stack.
             let len = array_len(env, &value, MAX_OPTION_LEN, "option value")?;
             let mut buf = [0i8; MAX_OPTION_LEN];
-            env.get_byte_array_region(&value, 0, &mut buf[..len])
+            value
+                .get_region(env, 0, &mut buf[..len])
                 .map_err(|_| Error::invalid("unreadable option value"))?;
             s.set_option_bytes(level, name, bytes_of(&buf[..len]))
         });
@@ -441,7 +442,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nSetOptBytes<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_NativeSocket_nGetOptInt<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
     level: jint,
@@ -451,7 +452,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nGetOptInt<'l>(
     guard(&mut env, PANIC, |env| {
         let r = sock(h).and_then(|s| {
             let v = s.option_int(level, name)?;
-            env.set_int_array_region(&out, 0, &[v])
+            out.set_region(env, 0, &[v])
                 .map_err(|_| Error::invalid("output array must hold 1 int"))
         });
         unit_result(env, r)
@@ -460,7 +461,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nGetOptInt<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_NativeSocket_nGetOptBytes<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
     level: jint,
@@ -476,7 +477,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nGetOptBytes<'l>(
                 .ok_or_else(|| Error::invalid("getsockopt buflen out of range"))?;
             let mut buf = [0u8; MAX_OPTION_LEN];
             let n = s.option_bytes_into(level, name, &mut buf[..size])?;
-            env.set_byte_array_region(&out, 0, signed(&buf[..n]))
+            out.set_region(env, 0, signed(&buf[..n]))
                 .map_err(|_| Error::invalid("output array is too small"))?;
             Ok(n)
         });
@@ -517,7 +518,7 @@ fn decode_ancillary(mut bytes: &[u8]) -> Result<Vec<Ancillary>> {
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_NativeSocket_nSendMsg<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
     data: JByteArray<'l>,
@@ -556,7 +557,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nSendMsg<'l>(
 /// `ancbufsize`), `meta` receives `[ancillary bytes, msg_flags]`, `addr_out` the sender.
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_NativeSocket_nRecvMsg<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
     data: JByteArray<'l>,
@@ -578,11 +579,11 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nRecvMsg<'l>(
             // message (and its passed fds). The encoded control messages never outgrow the
             // control space they arrived in (12-byte headers against cmsg's 16), so `space`
             // bytes always hold them.
-            let room = env.get_array_length(&anc_out).unwrap_or(0) as usize;
+            let room = anc_out.len(env).unwrap_or(0);
             if room < space {
                 return Err(Error::invalid("ancillary output buffer too small"));
             }
-            if meta.is_null() || env.get_array_length(&meta).unwrap_or(0) < 2 {
+            if meta.is_null() || meta.len(env).unwrap_or(0) < 2 {
                 return Err(Error::invalid("meta array must hold 2 ints"));
             }
             // The data goes straight into the Java array (lent to each recvmsg call).
@@ -592,9 +593,9 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nRecvMsg<'l>(
             if anc.len() > room {
                 return Err(Error::invalid("ancillary output buffer too small"));
             }
-            let ok = env.set_byte_array_region(&anc_out, 0, signed(&anc)).is_ok()
-                && env
-                    .set_int_array_region(&meta, 0, &[anc.len() as i32, got.flags])
+            let ok = anc_out.set_region(env, 0, signed(&anc)).is_ok()
+                && meta
+                    .set_region(env, 0, &[anc.len() as i32, got.flags])
                     .is_ok();
             if !ok {
                 return Err(Error::invalid("output arrays are too small"));

@@ -5,8 +5,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use jni::objects::{JClass, JIntArray, JLongArray, JObject, JShortArray};
+use jni::signature::FieldSignature;
+use jni::strings::JNIStr;
 use jni::sys::{jint, jlong};
-use jni::JNIEnv;
+use jni::{jni_sig, jni_str, Env, EnvUnowned};
 
 use super::boundary::guard;
 use super::convert::{code, try_vec, PANIC};
@@ -28,7 +30,7 @@ fn timeout_of(nanos: jlong) -> Option<Duration> {
 /// with `EBADF`. Results go to `revents`; returns the number of ready entries.
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_Poller_nPoll<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     fds: JIntArray<'l>,
     handles: JLongArray<'l>,
@@ -46,7 +48,7 @@ pub extern "system" fn Java_org_sockbridge_Poller_nPoll<'l>(
 }
 
 fn poll_entries(
-    env: &mut JNIEnv,
+    env: &mut Env,
     fds: &JIntArray,
     handles: &JLongArray,
     events: &JShortArray,
@@ -63,12 +65,12 @@ fn poll_entries(
     }
     let bad = |_| Error::invalid("poll arrays are shorter than the entry count");
     for len in [
-        env.get_array_length(fds),
-        env.get_array_length(handles),
-        env.get_array_length(events),
-        env.get_array_length(revents),
+        fds.len(env),
+        handles.len(env),
+        events.len(env),
+        revents.len(env),
     ] {
-        if (len.map_err(bad)? as usize) < n {
+        if len.map_err(bad)? < n {
             return Err(Error::invalid(
                 "poll arrays are shorter than the entry count",
             ));
@@ -78,12 +80,9 @@ fn poll_entries(
     let mut raw_fds = try_vec(n, 0i32)?;
     let mut hs = try_vec(n, 0i64)?;
     let mut evs = try_vec(n, 0i16)?;
-    env.get_int_array_region(fds, 0, &mut raw_fds)
-        .map_err(bad)?;
-    env.get_long_array_region(handles, 0, &mut hs)
-        .map_err(bad)?;
-    env.get_short_array_region(events, 0, &mut evs)
-        .map_err(bad)?;
+    fds.get_region(env, 0, &mut raw_fds).map_err(bad)?;
+    handles.get_region(env, 0, &mut hs).map_err(bad)?;
+    events.get_region(env, 0, &mut evs).map_err(bad)?;
     let sockets = hs.iter().filter(|&&h| h != 0).count();
     let mut held: Vec<Arc<Socket>> = Vec::new();
     held.try_reserve_exact(sockets)
@@ -121,7 +120,7 @@ fn poll_entries(
     for (e, p) in evs.iter_mut().zip(&set) {
         *e = p.revents;
     }
-    env.set_short_array_region(revents, 0, &evs).map_err(bad)?;
+    revents.set_region(env, 0, &evs).map_err(bad)?;
     Ok(ready)
 }
 
@@ -132,7 +131,7 @@ fn poll_entries(
 /// stream (a drained child-process pipe), or `-EBADF`.
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_Poller_nFdOfObject<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     object: JObject<'l>,
 ) -> jint {
@@ -142,14 +141,14 @@ pub extern "system" fn Java_org_sockbridge_Poller_nFdOfObject<'l>(
 }
 
 fn object_field<'l>(
-    env: &mut JNIEnv<'l>,
+    env: &mut Env<'l>,
     obj: &JObject,
-    name: &str,
-    sig: &str,
+    name: &JNIStr,
+    sig: &FieldSignature,
 ) -> Option<JObject<'l>> {
     let value = env.get_field(obj, name, sig);
-    if env.exception_check().unwrap_or(false) {
-        let _ = env.exception_clear();
+    if env.exception_check() {
+        env.exception_clear();
     }
     let found = value.ok()?.l().ok()?;
     (!found.is_null()).then_some(found)
@@ -160,7 +159,7 @@ fn object_field<'l>(
 /// `ProcessBuilder.NullInputStream` when empty, and closes the fd). Always readable (data or EOF).
 const IN_MEMORY: i32 = i32::MIN;
 
-fn is_in_memory_stream(env: &mut JNIEnv, obj: &JObject) -> bool {
+fn is_in_memory_stream(env: &mut Env, obj: &JObject) -> bool {
     let Ok(c) = super::cached() else {
         return false;
     };
@@ -169,7 +168,7 @@ fn is_in_memory_stream(env: &mut JNIEnv, obj: &JObject) -> bool {
         .any(|class| env.is_instance_of(obj, class).unwrap_or(false))
 }
 
-fn probe_fd(env: &mut JNIEnv, obj: &JObject, depth: u32) -> Option<i32> {
+fn probe_fd(env: &mut Env, obj: &JObject, depth: u32) -> Option<i32> {
     if obj.is_null() || depth > 4 {
         return None;
     }
@@ -180,18 +179,23 @@ fn probe_fd(env: &mut JNIEnv, obj: &JObject, depth: u32) -> Option<i32> {
     if let Ok(Some(fd)) = super::fd_of(env, obj) {
         return (fd >= 0).then_some(fd);
     }
-    if let Some(fd) = object_field(env, obj, "fd", "Ljava/io/FileDescriptor;") {
+    if let Some(fd) = object_field(
+        env,
+        obj,
+        jni_str!("fd"),
+        &jni_sig!("Ljava/io/FileDescriptor;"),
+    ) {
         let found = super::fd_of(env, &fd).ok().flatten();
-        let _ = env.delete_local_ref(fd);
+        env.delete_local_ref(fd);
         return found.filter(|&fd| fd >= 0);
     }
     for (name, sig) in [
-        ("in", "Ljava/io/InputStream;"),
-        ("out", "Ljava/io/OutputStream;"),
+        (jni_str!("in"), jni_sig!("Ljava/io/InputStream;")),
+        (jni_str!("out"), jni_sig!("Ljava/io/OutputStream;")),
     ] {
-        if let Some(inner) = object_field(env, obj, name, sig) {
+        if let Some(inner) = object_field(env, obj, name, &sig) {
             let found = probe_fd(env, &inner, depth + 1);
-            let _ = env.delete_local_ref(inner);
+            env.delete_local_ref(inner);
             if found.is_some() {
                 return found;
             }
@@ -204,7 +208,7 @@ fn probe_fd(env: &mut JNIEnv, obj: &JObject, depth: u32) -> Option<i32> {
 /// any other kind of object throws `IllegalArgumentException`.
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_Poller_nFdOf<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     descriptor: JObject<'l>,
 ) -> jint {

@@ -2,7 +2,7 @@
 
 use jni::objects::{JByteArray, JClass, JString};
 use jni::sys::{jint, jobject, jobjectArray, jstring};
-use jni::JNIEnv;
+use jni::{Env, EnvUnowned};
 
 use super::boundary::{guard, object};
 use super::convert::{opt_string, read_addr, string_array, throw, PANIC};
@@ -10,16 +10,16 @@ use crate::core::addr::{self, MAX_ENCODED_LEN};
 use crate::core::error::{Error, Result};
 use crate::core::resolve::{self, HostEntry};
 
-fn required(env: &mut JNIEnv, s: &JString, what: &str) -> Result<String> {
+fn required(env: &mut Env, s: &JString, what: &str) -> Result<String> {
     opt_string(env, s)?.ok_or_else(|| Error::invalid(format!("{what} must not be null")))
 }
 
-fn java_bytes<'l>(env: &mut JNIEnv<'l>, b: &[u8]) -> Result<JByteArray<'l>> {
+fn java_bytes<'l>(env: &mut Env<'l>, b: &[u8]) -> Result<JByteArray<'l>> {
     env.byte_array_from_slice(b)
         .map_err(|_| Error::invalid("cannot allocate result"))
 }
 
-fn java_string<'l>(env: &mut JNIEnv<'l>, s: &str) -> Result<JString<'l>> {
+fn java_string<'l>(env: &mut Env<'l>, s: &str) -> Result<JString<'l>> {
     env.new_string(s)
         .map_err(|_| Error::invalid("cannot allocate result"))
 }
@@ -28,7 +28,7 @@ fn java_string<'l>(env: &mut JNIEnv<'l>, s: &str) -> Result<JString<'l>> {
 /// (i32 length + UTF-8), encoded address (i32 length + bytes); big-endian.
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_Resolver_nGetAddrInfo<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     host: JString<'l>,
     port: JString<'l>,
@@ -67,7 +67,7 @@ pub extern "system" fn Java_org_sockbridge_Resolver_nGetAddrInfo<'l>(
 /// `[host, service]`.
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_Resolver_nGetNameInfo<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     address: JByteArray<'l>,
     len: jint,
@@ -81,7 +81,7 @@ pub extern "system" fn Java_org_sockbridge_Resolver_nGetNameInfo<'l>(
 }
 
 /// A host entry as `[name, alias count, aliases..., addresses...]`.
-fn host_entry<'l>(env: &mut JNIEnv<'l>, e: HostEntry) -> Result<jni::objects::JObjectArray<'l>> {
+fn host_entry<'l>(env: &mut Env<'l>, e: HostEntry) -> Result<jni::objects::JObjectArray<'l>> {
     let mut items = vec![e.name, e.aliases.len().to_string()];
     items.extend(e.aliases);
     items.extend(e.addresses);
@@ -90,7 +90,7 @@ fn host_entry<'l>(env: &mut JNIEnv<'l>, e: HostEntry) -> Result<jni::objects::JO
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_Resolver_nGetHostByNameEx<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     name: JString<'l>,
 ) -> jobjectArray {
@@ -103,7 +103,7 @@ pub extern "system" fn Java_org_sockbridge_Resolver_nGetHostByNameEx<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_Resolver_nGetHostByAddr<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     ip: JString<'l>,
 ) -> jobjectArray {
@@ -116,7 +116,7 @@ pub extern "system" fn Java_org_sockbridge_Resolver_nGetHostByAddr<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_Resolver_nGetHostName<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
 ) -> jstring {
     object(&mut env, |env| {
@@ -127,7 +127,7 @@ pub extern "system" fn Java_org_sockbridge_Resolver_nGetHostName<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_Resolver_nGetServByName<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     name: JString<'l>,
     proto: JString<'l>,
@@ -149,7 +149,7 @@ pub extern "system" fn Java_org_sockbridge_Resolver_nGetServByName<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_Resolver_nGetServByPort<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     port: jint,
     proto: JString<'l>,
@@ -165,7 +165,7 @@ pub extern "system" fn Java_org_sockbridge_Resolver_nGetServByPort<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_Resolver_nGetProtoByName<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     name: JString<'l>,
 ) -> jint {
@@ -180,7 +180,7 @@ pub extern "system" fn Java_org_sockbridge_Resolver_nGetProtoByName<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_Resolver_nInetPton<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     family: jint,
     text: JString<'l>,
@@ -194,7 +194,7 @@ pub extern "system" fn Java_org_sockbridge_Resolver_nInetPton<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_Resolver_nInetAton<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     text: JString<'l>,
 ) -> jobject {
@@ -207,7 +207,7 @@ pub extern "system" fn Java_org_sockbridge_Resolver_nInetAton<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_Resolver_nInetNtop<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     family: jint,
     packed: JByteArray<'l>,
@@ -218,12 +218,13 @@ pub extern "system" fn Java_org_sockbridge_Resolver_nInetNtop<'l>(
         }
         // No packed address is longer than 16 bytes: any longer array gets the same error from
         // its first 17 bytes, so no more is read (never a copy of a Java-sized array).
-        let total = env
-            .get_array_length(&packed)
-            .map_err(|_| Error::invalid("unreadable packed address"))? as usize;
+        let total = packed
+            .len(env)
+            .map_err(|_| Error::invalid("unreadable packed address"))?;
         let mut b = [0i8; 17];
         let n = total.min(b.len());
-        env.get_byte_array_region(&packed, 0, &mut b[..n])
+        packed
+            .get_region(env, 0, &mut b[..n])
             .map_err(|_| Error::invalid("unreadable packed address"))?;
         let text = resolve::inet_ntop(family, super::convert::bytes_of(&b[..n]))?;
         java_string(env, &text)

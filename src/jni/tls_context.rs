@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use jni::objects::JClass;
 use jni::sys::{jboolean, jlong};
-use jni::JNIEnv;
+use jni::EnvUnowned;
 use rustls::{ClientConfig, ServerConfig};
 
 use super::boundary::guard;
@@ -26,7 +26,7 @@ pub static CONTEXTS: Registry<TlsConfig> = Registry::new();
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_TlsContext_nCreate<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     policy: jlong,
     server: jboolean,
@@ -34,7 +34,7 @@ pub extern "system" fn Java_org_sockbridge_TlsContext_nCreate<'l>(
     guard(&mut env, jlong::from(PANIC), |env| {
         let built = POLICIES.get(policy).and_then(|p| {
             let p = p.lock().unwrap_or_else(|e| e.into_inner());
-            Ok(if server != 0 {
+            Ok(if server {
                 TlsConfig::Server(p.server_config()?)
             } else {
                 TlsConfig::Client(p.client_config()?)
@@ -52,7 +52,7 @@ pub extern "system" fn Java_org_sockbridge_TlsContext_nCreate<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_TlsContext_nFree<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
 ) {

@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use jni::objects::{JByteArray, JClass, JString};
 use jni::sys::{jboolean, jint, jlong, jobjectArray};
-use jni::JNIEnv;
+use jni::{Env, EnvUnowned};
 
 use super::boundary::{guard, object};
 use super::convert::{code, opt_string, read_bytes, throw, PANIC};
@@ -31,11 +31,11 @@ pub const MAX_TLS_INPUT: usize = 16 << 20;
 /// Largest ALPN list: the TLS extension's own limit.
 const MAX_ALPN: usize = 0xffff;
 
-fn bytes(env: &mut JNIEnv, a: &JByteArray, what: &str) -> Result<Vec<u8>> {
+fn bytes(env: &mut Env, a: &JByteArray, what: &str) -> Result<Vec<u8>> {
     read_bytes(env, a, MAX_TLS_INPUT, what)
 }
 
-fn unit(env: &mut JNIEnv, r: Result<()>) -> jint {
+fn unit(env: &mut Env, r: Result<()>) -> jint {
     match r {
         Ok(()) => 0,
         Err(e) => {
@@ -47,12 +47,12 @@ fn unit(env: &mut JNIEnv, r: Result<()>) -> jint {
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_TlsPolicy_nNew<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     secure: jboolean,
 ) -> jlong {
     guard(&mut env, jlong::from(PANIC), |_| {
-        let p = if secure != 0 {
+        let p = if secure {
             TlsPolicy::secure_default()
         } else {
             TlsPolicy::insecure_accept_any_certificate()
@@ -63,7 +63,7 @@ pub extern "system" fn Java_org_sockbridge_TlsPolicy_nNew<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_TlsPolicy_nCopy<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
 ) -> jlong {
@@ -77,7 +77,7 @@ pub extern "system" fn Java_org_sockbridge_TlsPolicy_nCopy<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_TlsPolicy_nFree<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
 ) {
@@ -89,7 +89,7 @@ pub extern "system" fn Java_org_sockbridge_TlsPolicy_nFree<'l>(
 /// `mode`: 0 none, 1 optional, 2 required (CPython's `CERT_*` numbers).
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_TlsPolicy_nSetVerify<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
     mode: jint,
@@ -110,14 +110,14 @@ pub extern "system" fn Java_org_sockbridge_TlsPolicy_nSetVerify<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_TlsPolicy_nSetCheckHostname<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
     on: jboolean,
 ) -> jint {
     guard(&mut env, PANIC, |env| {
         let r = with_policy(h, |p| {
-            p.check_hostname = on != 0;
+            p.check_hostname = on;
             Ok(())
         });
         unit(env, r)
@@ -128,7 +128,7 @@ pub extern "system" fn Java_org_sockbridge_TlsPolicy_nSetCheckHostname<'l>(
 /// Files and data are read now, so a garbage source fails here with a clear error.
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_TlsPolicy_nAddTrust<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
     kind: jint,
@@ -169,7 +169,7 @@ pub extern "system" fn Java_org_sockbridge_TlsPolicy_nAddTrust<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_TlsPolicy_nClearTrust<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
 ) -> jint {
@@ -184,7 +184,7 @@ pub extern "system" fn Java_org_sockbridge_TlsPolicy_nClearTrust<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_TlsPolicy_nSetIdentity<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
     chain: JByteArray<'l>,
@@ -202,7 +202,7 @@ pub extern "system" fn Java_org_sockbridge_TlsPolicy_nSetIdentity<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_TlsPolicy_nAddPin<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
     digest: JByteArray<'l>,
@@ -218,10 +218,7 @@ pub extern "system" fn Java_org_sockbridge_TlsPolicy_nAddPin<'l>(
                 .try_into()
                 .map_err(|_| Error::invalid("a SHA-256 pin has 32 bytes"))?;
             with_policy(h, |p| {
-                p.pins.push(Pin {
-                    sha256,
-                    spki: spki != 0,
-                });
+                p.pins.push(Pin { sha256, spki });
                 Ok(())
             })
         })();
@@ -231,14 +228,14 @@ pub extern "system" fn Java_org_sockbridge_TlsPolicy_nAddPin<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_TlsPolicy_nSetPinsReplaceChain<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
     on: jboolean,
 ) -> jint {
     guard(&mut env, PANIC, |env| {
         let r = with_policy(h, |p| {
-            p.pins_replace_chain = on != 0;
+            p.pins_replace_chain = on;
             Ok(())
         });
         unit(env, r)
@@ -248,7 +245,7 @@ pub extern "system" fn Java_org_sockbridge_TlsPolicy_nSetPinsReplaceChain<'l>(
 /// `protocols`: each entry a length byte followed by the protocol name.
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_TlsPolicy_nSetAlpn<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
     protocols: JByteArray<'l>,
@@ -277,7 +274,7 @@ pub extern "system" fn Java_org_sockbridge_TlsPolicy_nSetAlpn<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_TlsPolicy_nSetVersions<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
     min: jint,
@@ -298,7 +295,7 @@ pub extern "system" fn Java_org_sockbridge_TlsPolicy_nSetVersions<'l>(
 /// The trusted CA certificates, DER, as `byte[][]`.
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_TlsPolicy_nCaCertificates<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
 ) -> jobjectArray {
@@ -311,7 +308,7 @@ pub extern "system" fn Java_org_sockbridge_TlsPolicy_nCaCertificates<'l>(
 /// `names`: OpenSSL cipher names separated by ':' (empty: all).
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_TlsPolicy_nSetCiphers<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
     names: JString<'l>,
@@ -336,7 +333,7 @@ pub extern "system" fn Java_org_sockbridge_TlsPolicy_nSetCiphers<'l>(
 /// The OpenSSL names of the cipher suites available, joined by ':'.
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_TlsPolicy_nSupportedCiphers<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
 ) -> jni::sys::jstring {
     guard(&mut env, std::ptr::null_mut(), |env| {
@@ -349,14 +346,14 @@ pub extern "system" fn Java_org_sockbridge_TlsPolicy_nSupportedCiphers<'l>(
 /// OpenSSL's rule for a client with no trusted CA (see `TlsPolicy::empty_trust_rejects`).
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_TlsPolicy_nSetEmptyTrustRejects<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
     on: jboolean,
 ) -> jint {
     guard(&mut env, PANIC, |env| {
         let r = with_policy(h, |p| {
-            p.empty_trust_rejects = on != 0;
+            p.empty_trust_rejects = on;
             Ok(())
         });
         unit(env, r)

@@ -2,7 +2,7 @@
 
 use jni::objects::{JByteArray, JClass, JString};
 use jni::sys::{jint, jlong, jobjectArray, jstring};
-use jni::JNIEnv;
+use jni::EnvUnowned;
 
 use super::boundary::{guard, object};
 use super::convert::{bytes_array, code, int_result, opt_string, read_bytes, string_array, PANIC};
@@ -28,7 +28,7 @@ fn stream(h: jlong) -> Result<std::sync::Arc<TlsStream>> {
 /// per the policy), server side otherwise. Returns the session handle.
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_TlsSocket_nWrap<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     context: jlong,
     socket: jlong,
@@ -57,7 +57,7 @@ pub extern "system" fn Java_org_sockbridge_TlsSocket_nWrap<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_TlsSocket_nFree<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
 ) {
@@ -68,7 +68,7 @@ pub extern "system" fn Java_org_sockbridge_TlsSocket_nFree<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_TlsSocket_nHandshake<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
 ) -> jint {
@@ -82,7 +82,7 @@ pub extern "system" fn Java_org_sockbridge_TlsSocket_nHandshake<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_TlsSocket_nRead<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
     buf: JByteArray<'l>,
@@ -103,7 +103,7 @@ pub extern "system" fn Java_org_sockbridge_TlsSocket_nRead<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_TlsSocket_nWrite<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
     buf: JByteArray<'l>,
@@ -126,7 +126,7 @@ pub extern "system" fn Java_org_sockbridge_TlsSocket_nWrite<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_TlsSocket_nPending<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
 ) -> jint {
@@ -138,7 +138,7 @@ pub extern "system" fn Java_org_sockbridge_TlsSocket_nPending<'l>(
 
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_TlsSocket_nCloseNotify<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
 ) -> jint {
@@ -153,7 +153,7 @@ pub extern "system" fn Java_org_sockbridge_TlsSocket_nCloseNotify<'l>(
 /// `unwrap()`: close_notify both ways (see `TlsStream::shutdown`).
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_TlsSocket_nShutdown<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
 ) -> jint {
@@ -168,7 +168,7 @@ pub extern "system" fn Java_org_sockbridge_TlsSocket_nShutdown<'l>(
 /// `[version, cipher name, cipher version, bits, alpn]`; empty strings when not negotiated.
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_TlsSocket_nSessionInfo<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
 ) -> jobjectArray {
@@ -194,7 +194,7 @@ pub extern "system" fn Java_org_sockbridge_TlsSocket_nSessionInfo<'l>(
 /// The peer's chain, DER, end-entity first (`byte[][]`).
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_TlsSocket_nPeerCertificates<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     h: jlong,
 ) -> jobjectArray {
@@ -218,7 +218,7 @@ fn escape(s: &str) -> String {
 /// (`uri\tOCSP|caIssuers|crlDistributionPoints\tvalue`).
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_TlsSocket_nDecodeCertificate<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     der: JByteArray<'l>,
 ) -> jstring {
@@ -260,7 +260,7 @@ pub extern "system" fn Java_org_sockbridge_TlsSocket_nDecodeCertificate<'l>(
 /// is `"\0"` when the client sent none (see `core::tls::hello`).
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_TlsSocket_nPeekClientHello<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     socket: jlong,
 ) -> jobjectArray {
@@ -281,7 +281,7 @@ pub extern "system" fn Java_org_sockbridge_TlsSocket_nPeekClientHello<'l>(
 /// Server side, before the session: sends one fatal alert (see `core::tls::hello`).
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_TlsSocket_nSendFatalAlert<'l>(
-    mut env: JNIEnv<'l>,
+    mut env: EnvUnowned<'l>,
     _: JClass<'l>,
     socket: jlong,
     description: jint,

@@ -6,7 +6,9 @@
 //! buffer, so a server's ServerHello..Finished went out in three sends, and Nagle held the
 //! later ones for the peer's delayed ACK (about 40 ms per handshake).
 
-use std::io::{self, IoSlice, IoSliceMut, Read, Write};
+use std::io::{self, IoSlice, Read, Write};
+
+use socket2::MaybeUninitSlice;
 
 use crate::core::error::Result;
 use crate::core::socket::Socket;
@@ -38,24 +40,14 @@ impl Write for Fd<'_> {
     }
 }
 
-/// `sendmsg(2)` of several buffers, `MSG_NOSIGNAL` (a closed peer is `EPIPE`, not a signal).
+/// `sendmsg(2)` of several buffers (socket2's `send_vectored_with_flags`), `MSG_NOSIGNAL` (a
+/// closed peer is `EPIPE`, not a signal).
 fn send_vectored(sock: &Socket, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
     let bufs = &bufs[..bufs.len().min(MAX_IOV)];
     if bufs.len() == 1 {
         return sys::send(sock.raw_fd(), &bufs[0], 0);
     }
-    // SAFETY: an all-zero msghdr is valid (no name, no control data).
-    let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
-    // IoSlice is guaranteed ABI-compatible with iovec on Unix; sendmsg only reads through it.
-    msg.msg_iov = bufs.as_ptr() as *mut libc::iovec;
-    msg.msg_iovlen = bufs.len() as _;
-    // SAFETY: msg points at `bufs.len()` valid iovecs that outlive the call.
-    let n = unsafe { libc::sendmsg(sock.raw_fd(), &msg, libc::MSG_NOSIGNAL) };
-    if n < 0 {
-        Err(io::Error::last_os_error())
-    } else {
-        Ok(n as usize)
-    }
+    sys::send_vectored(sock.raw_fd(), bufs, 0)
 }
 
 /// One `recv`/`recvmsg(2)` into `first`, then `second` (when not empty): the rest of a record
@@ -64,19 +56,11 @@ pub(super) fn recv_pair(sock: &Socket, first: &mut [u8], second: &mut [u8]) -> R
     if second.is_empty() {
         return Ok(sys::recv(sock.raw_fd(), first, 0)?);
     }
-    let mut iov = [IoSliceMut::new(first), IoSliceMut::new(second)];
-    // SAFETY: an all-zero msghdr is valid (no name, no control data).
-    let mut msg: libc::msghdr = unsafe { std::mem::zeroed() };
-    // IoSliceMut is guaranteed ABI-compatible with iovec on Unix.
-    msg.msg_iov = iov.as_mut_ptr() as *mut libc::iovec;
-    msg.msg_iovlen = iov.len() as _;
-    // SAFETY: msg points at two valid, writable iovecs that outlive the call.
-    let n = unsafe { libc::recvmsg(sock.raw_fd(), &mut msg, 0) };
-    if n < 0 {
-        Err(io::Error::last_os_error().into())
-    } else {
-        Ok(n as usize)
-    }
+    let mut iov = [
+        MaybeUninitSlice::new(sys::as_uninit(first)),
+        MaybeUninitSlice::new(sys::as_uninit(second)),
+    ];
+    Ok(sys::recv_vectored(sock.raw_fd(), &mut iov, 0)?)
 }
 
 #[cfg(test)]

@@ -3,6 +3,8 @@ package org.sockbridge;
 import java.io.Closeable;
 import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
+import java.nio.ReadOnlyBufferException;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
@@ -464,6 +466,218 @@ public final class NativeSocket implements Closeable, Selectable {
                     SockAddr.fromOut(out));
         } finally {
             Reference.reachabilityFence(this);
+        }
+    }
+
+    // ---- java.nio.ByteBuffer ---------------------------------------------------------------
+    //
+    // Channel semantics: a read fills [position, limit) and a write takes [position, limit);
+    // both advance the position by the count. A direct buffer goes to the kernel by address (no
+    // copy; natives in DirectBuffers); a heap buffer works through its backing array (also no
+    // copy). End of stream is 0, as CPython's recv_into returns (not NIO's -1).
+
+    /** Most buffers one scatter/gather call takes ({@code IOV_MAX} on Linux). */
+    public static final int MAX_BUFFERS = 1024;
+
+    /**
+     * {@code recv_into(dst, flags)}: receives into {@code dst}'s remaining bytes and advances its
+     * position by the count; 0 at end of stream. With {@code MSG_TRUNC} on a datagram socket
+     * the count may be the datagram's real length, larger than what fit; the position then
+     * advances only by what fit.
+     *
+     * @throws java.nio.ReadOnlyBufferException if {@code dst} is read-only
+     */
+    public int recv(ByteBuffer dst, int flags) throws SocketError {
+        Objects.requireNonNull(dst, "buffer");
+        if (dst.isReadOnly()) {
+            throw new ReadOnlyBufferException();
+        }
+        int pos = dst.position();
+        int len = dst.limit() - pos;
+        int n;
+        try {
+            if (dst.isDirect()) {
+                n = Errors.check(DirectBuffers.nRecvDirect(handle, dst, pos, len, flags));
+            } else {
+                n = Errors.check(nRecv(handle, dst.array(), dst.arrayOffset() + pos, len, flags));
+            }
+        } finally {
+            Reference.reachabilityFence(this);
+            Reference.reachabilityFence(dst);
+        }
+        dst.position(pos + Math.min(n, len));
+        return n;
+    }
+
+    /** {@code recv(dst, 0)}. */
+    public int recv(ByteBuffer dst) throws SocketError {
+        return recv(dst, 0);
+    }
+
+    /**
+     * {@code send(src, flags)}: sends {@code src}'s remaining bytes and advances its position by
+     * the count sent (all of them on a blocking stream socket, possibly fewer otherwise). A
+     * read-only heap buffer has no accessible array: its bytes are copied once into a
+     * temporary array.
+     */
+    public int send(ByteBuffer src, int flags) throws SocketError {
+        Objects.requireNonNull(src, "buffer");
+        int pos = src.position();
+        int len = src.limit() - pos;
+        int n;
+        try {
+            if (src.isDirect()) {
+                n = Errors.check(DirectBuffers.nSendDirect(handle, src, pos, len, flags));
+            } else if (src.hasArray()) {
+                n = Errors.check(nSend(handle, src.array(), src.arrayOffset() + pos, len, flags));
+            } else {
+                byte[] copy = new byte[len];
+                src.duplicate().get(copy);
+                n = Errors.check(nSend(handle, copy, 0, len, flags));
+            }
+        } finally {
+            Reference.reachabilityFence(this);
+            Reference.reachabilityFence(src);
+        }
+        src.position(pos + n);
+        return n;
+    }
+
+    /** {@code send(src, 0)}. */
+    public int send(ByteBuffer src) throws SocketError {
+        return send(src, 0);
+    }
+
+    /**
+     * {@code recvfrom_into(dst, flags)}: as {@link #recv(ByteBuffer, int)}, with the sender.
+     *
+     * @throws java.nio.ReadOnlyBufferException if {@code dst} is read-only
+     */
+    public Received recvFrom(ByteBuffer dst, int flags) throws SocketError {
+        Objects.requireNonNull(dst, "buffer");
+        if (dst.isReadOnly()) {
+            throw new ReadOnlyBufferException();
+        }
+        int pos = dst.position();
+        int len = dst.limit() - pos;
+        byte[] out = new byte[SockAddr.OUT_BUFFER];
+        int n;
+        try {
+            if (dst.isDirect()) {
+                n = Errors.check(DirectBuffers.nRecvFromDirect(handle, dst, pos, len, flags, out));
+            } else {
+                n = Errors.check(nRecvFrom(handle, dst.array(), dst.arrayOffset() + pos, len, flags, out));
+            }
+        } finally {
+            Reference.reachabilityFence(this);
+            Reference.reachabilityFence(dst);
+        }
+        dst.position(pos + Math.min(n, len));
+        return new Received(n, SockAddr.fromOut(out));
+    }
+
+    /** {@code sendto(src, flags, address)}: as {@link #send(ByteBuffer, int)}, to {@code address}. */
+    public int sendTo(ByteBuffer src, int flags, SockAddr address) throws SocketError {
+        Objects.requireNonNull(src, "buffer");
+        byte[] a = address.encoded();
+        int pos = src.position();
+        int len = src.limit() - pos;
+        int n;
+        try {
+            if (src.isDirect()) {
+                n = Errors.check(DirectBuffers.nSendToDirect(handle, src, pos, len, flags, a, a.length));
+            } else if (src.hasArray()) {
+                n = Errors.check(nSendTo(handle, src.array(), src.arrayOffset() + pos, len, flags, a, a.length));
+            } else {
+                byte[] copy = new byte[len];
+                src.duplicate().get(copy);
+                n = Errors.check(nSendTo(handle, copy, 0, len, flags, a, a.length));
+            }
+        } finally {
+            Reference.reachabilityFence(this);
+            Reference.reachabilityFence(src);
+        }
+        src.position(pos + n);
+        return n;
+    }
+
+    /**
+     * Scatter read ({@code recvmsg} with one iovec per buffer): one system call fills
+     * {@code dsts[offset..offset+length)} in order, each from its position to its limit, and
+     * advances their positions; returns the count, 0 at end of stream. The buffers must be
+     * direct ({@link IllegalArgumentException} otherwise), writable, and at most {@link
+     * #MAX_BUFFERS}.
+     *
+     * @throws java.nio.ReadOnlyBufferException if one of the buffers is read-only
+     */
+    public long recvScatter(ByteBuffer[] dsts, int offset, int length, int flags) throws SocketError {
+        checkBuffers(dsts, offset, length, true);
+        int n;
+        try {
+            n = Errors.check(DirectBuffers.nRecvVectored(handle, dsts, offset, length, flags));
+        } finally {
+            Reference.reachabilityFence(this);
+            Reference.reachabilityFence(dsts);
+        }
+        advance(dsts, offset, length, n);
+        return n;
+    }
+
+    /** {@code recvScatter(dsts, 0, dsts.length, 0)}. */
+    public long recv(ByteBuffer[] dsts) throws SocketError {
+        return recvScatter(dsts, 0, Objects.requireNonNull(dsts, "buffers").length, 0);
+    }
+
+    /**
+     * Gather write ({@code sendmsg} with one iovec per buffer): sends {@code
+     * srcs[offset..offset+length)} in order, each from its position to its limit, in one system
+     * call (on a blocking stream socket, until all is sent), and advances their positions by
+     * what was sent; returns the count. Direct buffers only, at most {@link #MAX_BUFFERS}.
+     */
+    public long sendGather(ByteBuffer[] srcs, int offset, int length, int flags) throws SocketError {
+        checkBuffers(srcs, offset, length, false);
+        int n;
+        try {
+            n = Errors.check(DirectBuffers.nSendVectored(handle, srcs, offset, length, flags));
+        } finally {
+            Reference.reachabilityFence(this);
+            Reference.reachabilityFence(srcs);
+        }
+        advance(srcs, offset, length, n);
+        return n;
+    }
+
+    /** {@code sendGather(srcs, 0, srcs.length, 0)}. */
+    public long send(ByteBuffer[] srcs) throws SocketError {
+        return sendGather(srcs, 0, Objects.requireNonNull(srcs, "buffers").length, 0);
+    }
+
+    private static void checkBuffers(ByteBuffer[] bufs, int offset, int length, boolean forRead) {
+        Objects.requireNonNull(bufs, "buffers");
+        Objects.checkFromIndexSize(offset, length, bufs.length);
+        if (length > MAX_BUFFERS) {
+            throw new IllegalArgumentException(
+                    "at most " + MAX_BUFFERS + " buffers per call (got " + length + ")");
+        }
+        for (int i = offset; i < offset + length; i++) {
+            ByteBuffer b = Objects.requireNonNull(bufs[i], "buffers[" + i + "]");
+            if (forRead && b.isReadOnly()) {
+                throw new ReadOnlyBufferException();
+            }
+            if (!b.isDirect()) {
+                throw new IllegalArgumentException(
+                        "scatter/gather takes direct buffers only (buffers[" + i + "] is a heap buffer)");
+            }
+        }
+    }
+
+    /** Advances the positions of {@code bufs[offset..offset+length)} by {@code n} bytes in all. */
+    private static void advance(ByteBuffer[] bufs, int offset, int length, long n) {
+        for (int i = offset; i < offset + length && n > 0; i++) {
+            ByteBuffer b = bufs[i];
+            int step = (int) Math.min(b.remaining(), n);
+            b.position(b.position() + step);
+            n -= step;
         }
     }
 
