@@ -37,6 +37,11 @@ public final class PyBridge {
 
     private PyBridge() {}
 
+    /** The Java base type of {@code _socket.socket} ({@link PySocket}). */
+    public static org.python.core.PyType socketType() {
+        return PySocket.TYPE;
+    }
+
     /**
      * The calling interpreter's {@code _socket.<name>} exception class. Looked up in the current
      * {@code sys.modules} on the error path only, so each interpreter (each {@code
@@ -59,7 +64,7 @@ public final class PyBridge {
     }
 
     /** After {@code EINTR}: runs the pending Python signal handlers (which may raise). */
-    private static void runSignalHandlers() {
+    static void runSignalHandlers() {
         PyObject hook = signalHook;
         if (hook != null) {
             hook.__call__();
@@ -303,7 +308,7 @@ public final class PyBridge {
         }
     }
 
-    private static Object arrayStore(PyArray a) {
+    static Object arrayStore(PyArray a) {
         try {
             return ARRAY_DATA == null ? null : ARRAY_DATA.get(a);
         } catch (IllegalAccessException e) {
@@ -311,7 +316,7 @@ public final class PyBridge {
         }
     }
 
-    private static void copyIntoArray(PyArray a, byte[] src, int n) {
+    static void copyIntoArray(PyArray a, byte[] src, int n) {
         Object store = arrayStore(a);
         if (store instanceof byte[]) {
             System.arraycopy(src, 0, (byte[]) store, 0, n);
