@@ -222,9 +222,9 @@ public class PySocket extends PyObject implements NativeSocketHolder {
             int n = intoSize(from, name, b.getLen(), nbytes, flags);
             int f = flags == null ? 0 : cInt(flags);
             NativeSocket s = open();
-            PyBuffer.Pointer p = direct(b);
-            if (p != null) {
-                return received(from, s, p.storage, p.offset, n, f);
+            java.nio.ByteBuffer nb = direct(b, n);
+            if (nb != null) {
+                return received(from, s, nb.array(), nb.arrayOffset() + nb.position(), n, f);
             }
             byte[] buf = scratch(RECV_SCRATCH, n);
             PyObject result = received(from, s, buf, 0, n, f);
@@ -236,14 +236,14 @@ public class PySocket extends PyObject implements NativeSocketHolder {
         }
     }
 
-    /** The byte storage behind a one-dimensional contiguous byte buffer, else null. */
-    private static PyBuffer.Pointer direct(PyBuffer b) {
+    /** The heap byte array behind a one-dimensional contiguous writable byte buffer, else null. */
+    private static java.nio.ByteBuffer direct(PyBuffer b, int n) {
         try {
             if (b.getItemsize() != 1 || b.getNdim() != 1 || !b.isContiguous('C')) {
                 return null;
             }
-            PyBuffer.Pointer p = b.getBuf();
-            return p != null && p.storage != null ? p : null;
+            java.nio.ByteBuffer nb = b.getNIOByteBuffer();
+            return nb.hasArray() && !nb.isReadOnly() && nb.remaining() >= n ? nb : null;
         } catch (RuntimeException e) {
             return null;
         }

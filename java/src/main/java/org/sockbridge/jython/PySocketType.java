@@ -291,6 +291,11 @@ final class PySocketType {
         }
 
         @Override
+        public boolean implementsDescrGet() {
+            return true;
+        }
+
+        @Override
         public boolean implementsDescrSet() {
             return true;
         }
