@@ -87,8 +87,22 @@ public final class PyBridge {
         if (e.errno() == 0) {
             return new org.python.core.PyException(errorType, Py.newString(e.strerror()));
         }
-        return new org.python.core.PyException(errorType,
-                new PyTuple(new PyInteger(e.errno()), Py.newString(e.strerror())));
+        return new org.python.core.PyException(errorType, errnoArgs(e.errno(), e.strerror()));
+    }
+
+    /** (errno, strerror) tuples made so far, by errno: immutable, so raised errors share them. */
+    private static final PyTuple[] ERRNO_ARGS = new PyTuple[256];
+
+    private static PyTuple errnoArgs(int errno, String strerror) {
+        if (errno <= 0 || errno >= ERRNO_ARGS.length) {
+            return new PyTuple(new PyInteger(errno), Py.newString(strerror));
+        }
+        PyTuple t = ERRNO_ARGS[errno];
+        if (t == null || !((PyString) t.pyget(1)).getString().equals(strerror)) {
+            t = new PyTuple(new PyInteger(errno), Py.newString(strerror));
+            ERRNO_ARGS[errno] = t;
+        }
+        return t;
     }
 
     private static byte[] receiveBuffer(int bufsize) {
@@ -366,8 +380,14 @@ public final class PyBridge {
         if (o instanceof PyInteger || o instanceof PyLong) {
             return checkedFd(o);
         }
-        // A _socket.socket (or ssl's) holds its NativeSocket in a slot; a socket.socket
-        // (_socketobject) wraps one in _sock.
+        if (o instanceof NativeSocketHolder) { // a _socket.socket (PySocket): no attribute lookup
+            NativeSocket held = ((NativeSocketHolder) o).nativeSocket();
+            if (held != null) {
+                return held;
+            }
+        }
+        // Other objects may expose a NativeSocket as _native; a socket.socket (_socketobject)
+        // wraps a _socket.socket in _sock.
         PyObject nat = o.__findattr__("_native");
         if (nat == null) {
             PyObject inner = o.__findattr__("_sock");

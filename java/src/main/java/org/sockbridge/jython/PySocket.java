@@ -325,15 +325,12 @@ public class PySocket extends PyObject implements NativeSocketHolder {
 
     /** {@code sendall(data[, flags])}: CPython 2.7's loop when signals can interrupt it. */
     final PyObject sendall(PyObject data, PyObject flags) {
-        boolean interruptible = Interrupts.currentThreadEnabled();
         int[] len = new int[1];
-        // Signal handlers (Python code) may run between the sends of an interruptible loop:
-        // the data then must not live in the shared scratch buffer.
-        byte[] b = sendBytes(data, "sendall() argument 1", len, !interruptible);
+        byte[] b = sendBytes(data, "sendall() argument 1", len, true);
         int f = flags == null ? 0 : cInt(flags);
         NativeSocket s = open();
         int total = len[0];
-        if (!interruptible) {
+        if (!Interrupts.currentThreadEnabled()) {
             try {
                 s.sendAll(b, 0, total, f);
                 return Py.None;
@@ -341,6 +338,8 @@ public class PySocket extends PyObject implements NativeSocketHolder {
                 throw PyBridge.pyError(e);
             }
         }
+        // A thread signals interrupt: on EINTR the Python handlers run and, if none raises, the
+        // rest is sent. They may use this thread's scratch buffer: the rest moves out of it first.
         int off = 0;
         do {
             try {
@@ -348,6 +347,11 @@ public class PySocket extends PyObject implements NativeSocketHolder {
             } catch (SocketError e) {
                 if (e.errno() != EINTR) {
                     throw PyBridge.pyError(e);
+                }
+                if (b == SEND_SCRATCH.get()[0]) {
+                    b = java.util.Arrays.copyOfRange(b, off, total);
+                    total -= off;
+                    off = 0;
                 }
                 PyBridge.runSignalHandlers();
             }
@@ -361,10 +365,16 @@ public class PySocket extends PyObject implements NativeSocketHolder {
             throw Py.TypeError("sendto() takes 2 or 3 arguments (" + args.length + " given)");
         }
         int[] len = new int[1];
-        byte[] b = sendBytes(args[0], "sendto() argument 1", len, true);
+        PyObject data = args[0];
+        // A str is copied into the scratch buffer only after the address conversion, which
+        // may run Python code; anything else is checked (and copied) first, as CPython does.
+        byte[] b = data.getClass() == PyString.class ? null : sendBytes(data, "sendto() argument 1", len, false);
         int f = args.length == 3 ? cInt(args[1]) : 0;
         SockAddr to = destination(args[args.length - 1]);
         NativeSocket s = open();
+        if (b == null) {
+            b = sendBytes(data, "sendto() argument 1", len, true);
+        }
         try {
             return new PyInteger(s.sendTo(b, 0, len[0], f, to));
         } catch (SocketError e) {
