@@ -110,8 +110,39 @@ public final class PyBridge {
     }
 
     /** A Python str holding bytes {@code [0, n)} of {@code buf} (one byte per char). */
-    private static PyString str(byte[] buf, int n) {
-        return Py.newString(new String(buf, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1));
+    static PyString str(byte[] buf, int n) {
+        return bytesString(new String(buf, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+
+    /**
+     * Jython's {@code PyString(String, boolean isBytes)}: the public constructor scans every char
+     * to check that it fits in a byte, which costs more than the copy itself for a large receive;
+     * text made from bytes as ISO-8859-1 always fits. Reached through a method handle (the
+     * constructor is package-private), else the public one.
+     */
+    private static final java.lang.invoke.MethodHandle BYTES_STRING = bytesStringHandle();
+
+    private static java.lang.invoke.MethodHandle bytesStringHandle() {
+        try {
+            java.lang.invoke.MethodHandles.Lookup in = java.lang.invoke.MethodHandles.privateLookupIn(
+                    PyString.class, java.lang.invoke.MethodHandles.lookup());
+            return in.findConstructor(PyString.class,
+                    java.lang.invoke.MethodType.methodType(void.class, String.class, boolean.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** A str of {@code s}, whose chars are all below 256 (made from bytes as ISO-8859-1). */
+    static PyString bytesString(String s) {
+        if (BYTES_STRING != null) {
+            try {
+                return (PyString) BYTES_STRING.invokeExact(s, true);
+            } catch (Throwable e) { // the constructor throws nothing for a non-null String
+                throw new IllegalStateException(e);
+            }
+        }
+        return Py.newString(s);
     }
 
     /**

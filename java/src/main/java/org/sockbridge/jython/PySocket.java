@@ -135,7 +135,7 @@ public class PySocket extends PyObject implements NativeSocketHolder {
     }
 
     private static PyString str(byte[] buf, int n) {
-        return new PyString(new String(buf, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1));
+        return PyBridge.str(buf, n);
     }
 
     // ---- receiving ---------------------------------------------------------------------------
