@@ -1,9 +1,10 @@
 """Low-level socket module for Jython on sockbridge: CPython 2.7's _socket API over real
 operating-system sockets (org.sockbridge.NativeSocket).
 
-Each method does its argument checks in Python, then makes one Java call; Java exceptions from
-the facade are turned into socket.error / timeout / gaierror / herror with CPython's errno and
-message.
+The socket type's data methods are Java (org.sockbridge.jython.PySocket, a Jython builtin type
+this module's socket class subclasses); the other methods do their argument checks in Python, then
+make one Java call. Java exceptions from the facade are turned into socket.error / timeout /
+gaierror / herror with CPython's errno and message.
 """
 
 import errno as _errno
@@ -331,10 +332,13 @@ class _NativeRef(object):
         self.native.close()
 
 
-class socket(object):
+_socketbase = _bridge.socketType()   # org.sockbridge.jython.PySocket: _native and the data methods
+
+
+class socket(_socketbase):
     """socket([family[, type[, proto]]]) -> socket object, as CPython 2.7's."""
 
-    __slots__ = ('_ref', '_native', '_family', '_type', '_proto', '_timeout', '__weakref__')
+    __slots__ = ('_ref', '_family', '_type', '_proto', '_timeout', '__weakref__')
 
     def __init__(self, family=AF_INET, type=SOCK_STREAM, proto=0, _native=None):
         if _native is None:
@@ -503,89 +507,22 @@ class socket(object):
 
     # -- data --
 
-    # The data methods are the hot path: the common case (a live socket, int arguments) takes
-    # one attribute read, one type test and one Java call.
+    # send, sendall, sendto, recv, recvfrom, recv_into and recvfrom_into are the Java base
+    # type's (org.sockbridge.jython.PySocket): one Java call plus one JNI call each, with
+    # CPython 2.7's argument parsing and errors. sendto asks this method only for an address
+    # object it has not just seen.
 
-    def send(self, data, flags=0):
-        """Sends data; returns the number of bytes sent."""
-        n = self._native
-        if n is None:
-            raise _ebadf()
-        if type(flags) is not int:
-            flags = _c_int(flags)
-        return _bridge.send(n, data, flags)
-
-    def sendall(self, data, flags=0):
-        """Sends all of data."""
-        n = self._native
-        if n is None:
-            raise _ebadf()
-        if type(flags) is not int:
-            flags = _c_int(flags)
-        _bridge.sendAll(n, data, flags)
-
-    def sendto(self, data, *args):
-        """sendto(data[, flags], address) -> count."""
-        n = self._native
-        if n is None:
-            raise _ebadf()
-        if len(args) == 1:
-            flags, addr = 0, args[0]
-        elif len(args) == 2:
-            flags, addr = _c_int(args[0]), args[1]
-        else:
-            raise TypeError('sendto() takes 2 or 3 arguments (%d given)' % (len(args) + 1))
-        target = _sockaddr_cache.get((self._family, addr)) if type(addr) is tuple else None
-        if target is None:
-            target = _sockaddr(self._family, addr, 'sendto')
-        return _bridge.sendTo(n, data, flags, target)
-
-    def recv(self, bufsize, flags=0):
-        """Receives up to bufsize bytes ('' at end of stream)."""
-        n = self._native
-        if n is None:
-            raise _ebadf()
-        if type(bufsize) is not int or type(flags) is not int:
-            bufsize, flags = _c_int(bufsize), _c_int(flags)
-        if bufsize < 0:
-            raise ValueError('negative buffersize in recv')
-        return _bridge.recv(n, bufsize, flags)
-
-    def recvfrom(self, bufsize, flags=0):
-        """(data, address): the sender's address in every mode."""
-        n = self._native
-        if n is None:
-            raise _ebadf()
-        if type(bufsize) is not int or type(flags) is not int:
-            bufsize, flags = _c_int(bufsize), _c_int(flags)
-        if bufsize < 0:
-            raise ValueError('negative buffersize in recvfrom')
-        return _bridge.recvFrom(n, bufsize, flags)
-
-    def _into_size(self, buffer, nbytes, name):
-        nbytes = _c_int(nbytes)
-        if nbytes < 0:
-            raise ValueError('negative buffersize in %s' % name)
-        size = _bridge.bufferLength(buffer, name)
-        if nbytes == 0:
-            nbytes = size
-        elif nbytes > size:
-            raise ValueError('buffer too small for requested bytes')
-        return nbytes
-
-    def recv_into(self, buffer, nbytes=0, flags=0):
-        """Receives into a writable buffer (bytearray, memoryview, array.array)."""
-        n = self._n()
-        nbytes = self._into_size(buffer, nbytes, 'recv_into')
-        flags = _c_int(flags)
-        return _bridge.recvInto(n, buffer, nbytes, flags)
-
-    def recvfrom_into(self, buffer, nbytes=0, flags=0):
-        """(count, address), receiving into a writable buffer."""
-        n = self._n()
-        nbytes = self._into_size(buffer, nbytes, 'recvfrom_into')
-        flags = _c_int(flags)
-        return tuple(_bridge.recvFromInto(n, buffer, nbytes, flags))
+    def _sendto_address(self, addr):
+        """(SockAddr, whether it may be reused for the same address object) for sendto."""
+        family = self._family
+        if type(addr) is tuple:
+            target = _sockaddr_cache.get((family, addr))
+            if target is not None:
+                return target, True
+        target = _sockaddr(family, addr, 'sendto')
+        if type(addr) is tuple:
+            return target, (family, addr) in _sockaddr_cache
+        return target, family == AF_UNIX and type(addr) is str
 
     def sendmsg(self, buffers, ancdata=(), flags=0, address=None):
         """Python 3's sendmsg (an extra in 2.7): data buffers plus (level, type, data) items."""

@@ -37,6 +37,11 @@ public final class PyBridge {
 
     private PyBridge() {}
 
+    /** The Java base type of {@code _socket.socket} ({@link PySocket}). */
+    public static org.python.core.PyType socketType() {
+        return PySocket.TYPE;
+    }
+
     /**
      * The calling interpreter's {@code _socket.<name>} exception class. Looked up in the current
      * {@code sys.modules} on the error path only, so each interpreter (each {@code
@@ -59,7 +64,7 @@ public final class PyBridge {
     }
 
     /** After {@code EINTR}: runs the pending Python signal handlers (which may raise). */
-    private static void runSignalHandlers() {
+    static void runSignalHandlers() {
         PyObject hook = signalHook;
         if (hook != null) {
             hook.__call__();
@@ -82,8 +87,22 @@ public final class PyBridge {
         if (e.errno() == 0) {
             return new org.python.core.PyException(errorType, Py.newString(e.strerror()));
         }
-        return new org.python.core.PyException(errorType,
-                new PyTuple(new PyInteger(e.errno()), Py.newString(e.strerror())));
+        return new org.python.core.PyException(errorType, errnoArgs(e.errno(), e.strerror()));
+    }
+
+    /** (errno, strerror) tuples made so far, by errno: immutable, so raised errors share them. */
+    private static final PyTuple[] ERRNO_ARGS = new PyTuple[256];
+
+    private static PyTuple errnoArgs(int errno, String strerror) {
+        if (errno <= 0 || errno >= ERRNO_ARGS.length) {
+            return new PyTuple(new PyInteger(errno), Py.newString(strerror));
+        }
+        PyTuple t = ERRNO_ARGS[errno];
+        if (t == null || !((PyString) t.pyget(1)).getString().equals(strerror)) {
+            t = new PyTuple(new PyInteger(errno), Py.newString(strerror));
+            ERRNO_ARGS[errno] = t;
+        }
+        return t;
     }
 
     private static byte[] receiveBuffer(int bufsize) {
@@ -91,8 +110,39 @@ public final class PyBridge {
     }
 
     /** A Python str holding bytes {@code [0, n)} of {@code buf} (one byte per char). */
-    private static PyString str(byte[] buf, int n) {
-        return Py.newString(new String(buf, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1));
+    static PyString str(byte[] buf, int n) {
+        return bytesString(new String(buf, 0, n, java.nio.charset.StandardCharsets.ISO_8859_1));
+    }
+
+    /**
+     * Jython's {@code PyString(String, boolean isBytes)}: the public constructor scans every char
+     * to check that it fits in a byte, which costs more than the copy itself for a large receive;
+     * text made from bytes as ISO-8859-1 always fits. Reached through a method handle (the
+     * constructor is package-private), else the public one.
+     */
+    private static final java.lang.invoke.MethodHandle BYTES_STRING = bytesStringHandle();
+
+    private static java.lang.invoke.MethodHandle bytesStringHandle() {
+        try {
+            java.lang.invoke.MethodHandles.Lookup in = java.lang.invoke.MethodHandles.privateLookupIn(
+                    PyString.class, java.lang.invoke.MethodHandles.lookup());
+            return in.findConstructor(PyString.class,
+                    java.lang.invoke.MethodType.methodType(void.class, String.class, boolean.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** A str of {@code s}, whose chars are all below 256 (made from bytes as ISO-8859-1). */
+    static PyString bytesString(String s) {
+        if (BYTES_STRING != null) {
+            try {
+                return (PyString) BYTES_STRING.invokeExact(s, true);
+            } catch (Throwable e) { // the constructor throws nothing for a non-null String
+                throw new IllegalStateException(e);
+            }
+        }
+        return Py.newString(s);
     }
 
     /**
@@ -303,7 +353,7 @@ public final class PyBridge {
         }
     }
 
-    private static Object arrayStore(PyArray a) {
+    static Object arrayStore(PyArray a) {
         try {
             return ARRAY_DATA == null ? null : ARRAY_DATA.get(a);
         } catch (IllegalAccessException e) {
@@ -311,7 +361,7 @@ public final class PyBridge {
         }
     }
 
-    private static void copyIntoArray(PyArray a, byte[] src, int n) {
+    static void copyIntoArray(PyArray a, byte[] src, int n) {
         Object store = arrayStore(a);
         if (store instanceof byte[]) {
             System.arraycopy(src, 0, (byte[]) store, 0, n);
@@ -361,8 +411,14 @@ public final class PyBridge {
         if (o instanceof PyInteger || o instanceof PyLong) {
             return checkedFd(o);
         }
-        // A _socket.socket (or ssl's) holds its NativeSocket in a slot; a socket.socket
-        // (_socketobject) wraps one in _sock.
+        if (o instanceof NativeSocketHolder) { // a _socket.socket (PySocket): no attribute lookup
+            NativeSocket held = ((NativeSocketHolder) o).nativeSocket();
+            if (held != null) {
+                return held;
+            }
+        }
+        // Other objects may expose a NativeSocket as _native; a socket.socket (_socketobject)
+        // wraps a _socket.socket in _sock.
         PyObject nat = o.__findattr__("_native");
         if (nat == null) {
             PyObject inner = o.__findattr__("_sock");
