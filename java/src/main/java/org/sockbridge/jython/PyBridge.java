@@ -4,19 +4,14 @@ import org.python.core.BufferProtocol;
 import org.python.core.Py;
 import org.python.core.PyBUF;
 import org.python.core.PyBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import org.python.core.PyArray;
 import org.python.core.PyInteger;
-import org.python.core.PyList;
-import org.python.core.PyLong;
 import org.python.core.PyObject;
 import org.python.core.PyString;
 import org.python.core.PyTuple;
 import org.python.core.PyUnicode;
 import org.python.core.util.StringUtil;
 import org.sockbridge.NativeSocket;
-import org.sockbridge.Poller;
 import org.sockbridge.SockAddr;
 import org.sockbridge.SocketConstants;
 import org.sockbridge.SocketError;
@@ -190,16 +185,6 @@ public final class PyBridge {
         return Py.TypeError((what == null ? "" : what + " ") + "must be string or buffer, not " + kind);
     }
 
-    /** {@code send(data, flags)}. */
-    public static int send(NativeSocket s, PyObject data, int flags)  {
-        try {
-            byte[] b = bytesOf(data, "send() argument 1");
-            return s.send(b, 0, b.length, flags);
-        } catch (SocketError e) {
-            throw pyError(e);
-        }
-    }
-
     /** {@code sendall(data, flags)}. */
     public static void sendAll(NativeSocket s, PyObject data, int flags)  {
         byte[] b = bytesOf(data, "sendall() argument 1");
@@ -226,57 +211,12 @@ public final class PyBridge {
         } while (off < b.length);
     }
 
-    /** {@code sendto(data, flags, address)}. */
-    public static int sendTo(NativeSocket s, PyObject data, int flags, SockAddr to)  {
-        try {
-            byte[] b = bytesOf(data, "sendto() argument 1");
-            return s.sendTo(b, 0, b.length, flags, to);
-        } catch (SocketError e) {
-            throw pyError(e);
-        }
-    }
-
     /** {@code recv(bufsize, flags)} as a Python {@code str}. */
     public static PyString recv(NativeSocket s, int bufsize, int flags)  {
         try {
             byte[] buf = receiveBuffer(bufsize);
             int n = s.recv(buf, 0, bufsize, flags);
             return str(buf, n);
-        } catch (SocketError e) {
-            throw pyError(e);
-        }
-    }
-
-    /** {@code recvfrom(bufsize, flags)} as {@code (str, address)}. */
-    public static PyTuple recvFrom(NativeSocket s, int bufsize, int flags)  {
-        try {
-            byte[] buf = receiveBuffer(bufsize);
-            NativeSocket.Received r = s.recvFrom(buf, 0, bufsize, flags);
-            return new PyTuple(str(buf, r.count), address(r.address));
-        } catch (SocketError e) {
-            throw pyError(e);
-        }
-    }
-
-    /** {@code recv_into(buffer, nbytes, flags)}: writes into a writable buffer object. */
-    public static int recvInto(NativeSocket s, PyObject target, int nbytes, int flags)  {
-        try {
-            byte[] buf = receiveBuffer(nbytes);
-            int n = s.recv(buf, 0, nbytes, flags);
-            copyInto(target, buf, n);
-            return n;
-        } catch (SocketError e) {
-            throw pyError(e);
-        }
-    }
-
-    /** {@code recvfrom_into(buffer, nbytes, flags)} as {@code (count, address)}. */
-    public static PyTuple recvFromInto(NativeSocket s, PyObject target, int nbytes, int flags)  {
-        try {
-            byte[] buf = receiveBuffer(nbytes);
-            NativeSocket.Received r = s.recvFrom(buf, 0, nbytes, flags);
-            copyInto(target, buf, r.count);
-            return new PyTuple(new PyInteger(r.count), address(r.address));
         } catch (SocketError e) {
             throw pyError(e);
         }
@@ -399,128 +339,5 @@ public final class PyBridge {
                 byte[] path = a.addressBytes();
                 return Py.newString(StringUtil.fromBytes(path));
         }
-    }
-
-    /**
-     * What {@link Poller} accepts for a Python object given to {@code select}/{@code poll}/{@code
-     * epoll}: the {@link NativeSocket} of a sockbridge socket (so closing it wakes the wait), an
-     * int fd, or the Java I/O object behind a Jython file, {@code os.pipe()} end or {@code
-     * sys.stdin} (Poller finds the real fd inside). Errors are CPython's TypeError/ValueError.
-     */
-    public static Object selectable(PyObject o) {
-        if (o instanceof PyInteger || o instanceof PyLong) {
-            return checkedFd(o);
-        }
-        if (o instanceof NativeSocketHolder) { // a _socket.socket (PySocket): no attribute lookup
-            NativeSocket held = ((NativeSocketHolder) o).nativeSocket();
-            if (held != null) {
-                return held;
-            }
-        }
-        // Other objects may expose a NativeSocket as _native; a socket.socket (_socketobject)
-        // wraps a _socket.socket in _sock.
-        PyObject nat = o.__findattr__("_native");
-        if (nat == null) {
-            PyObject inner = o.__findattr__("_sock");
-            if (inner != null && inner != Py.None) {
-                nat = inner.__findattr__("_native");
-            }
-        }
-        if (nat != null && nat != Py.None) {
-            Object j = nat.__tojava__(NativeSocket.class);
-            if (j instanceof NativeSocket) {
-                return j;
-            }
-        }
-        if (o.getType() instanceof org.python.core.PyJavaType) {
-            return o.__tojava__(Object.class); // a Java I/O object (FileDescriptor, FileIO, ...)
-        }
-        PyObject fileno = o.__findattr__("fileno");
-        if (fileno == null) {
-            throw Py.TypeError("argument must be an int, or have a fileno() method");
-        }
-        PyObject fd = fileno.__call__();
-        if (fd instanceof PyInteger || fd instanceof PyLong) {
-            return checkedFd(fd);
-        }
-        if (fd.getType() instanceof org.python.core.PyJavaType) {
-            return fd.__tojava__(Object.class);
-        }
-        throw Py.TypeError("fileno() returned a non-integer");
-    }
-
-    private static Integer checkedFd(PyObject o) {
-        int fd = o.asInt();
-        if (fd < 0) {
-            throw Py.ValueError("file descriptor cannot be a negative integer (" + fd + ")");
-        }
-        return fd;
-    }
-
-    /**
-     * {@code select.select(rlist, wlist, xlist, timeout)} done in Java: converts the three
-     * sequences, polls once, and returns the ready objects themselves, in their order.
-     */
-    public static PyTuple select(PyObject r, PyObject w, PyObject x, Double timeout) throws SocketError {
-        PyObject[] seqs = {r, w, x};
-        List<List<PyObject>> pyLists = new ArrayList<>(3);
-        List<List<Object>> javaLists = new ArrayList<>(3);
-        for (PyObject seq : seqs) {
-            List<PyObject> objs = new ArrayList<>();
-            List<Object> targets = new ArrayList<>();
-            collect(seq, objs, targets);
-            pyLists.add(objs);
-            javaLists.add(targets);
-        }
-        int[][] ready;
-        try {
-            ready = Poller.selectIndexes(javaLists.get(0), javaLists.get(1), javaLists.get(2), timeout);
-        } catch (IllegalArgumentException e) {
-            throw Py.TypeError("argument must be an int, or have a fileno() method");
-        }
-        PyObject[] out = new PyObject[3];
-        for (int k = 0; k < 3; k++) {
-            PyList chosen = new PyList();
-            for (int i : ready[k]) {
-                chosen.append(pyLists.get(k).get(i));
-            }
-            out[k] = chosen;
-        }
-        return new PyTuple(out);
-    }
-
-    /**
-     * The objects of a select() argument and what Poller takes for each. A list or tuple is
-     * read by index against its current length, as CPython's PySequence_Fast loop does, so a
-     * fileno() that shrinks the list ends the loop early (test_select_mutated).
-     */
-    private static void collect(PyObject seq, List<PyObject> objs, List<Object> targets) {
-        if (seq instanceof PyList || seq instanceof PyTuple) {
-            for (int i = 0; i < seq.__len__(); i++) {
-                PyObject o = seq.__getitem__(i);
-                targets.add(selectable(o));
-                objs.add(o);
-            }
-            return;
-        }
-        for (PyObject o : items(seq)) {
-            targets.add(selectable(o));
-            objs.add(o);
-        }
-    }
-
-    private static PyObject[] items(PyObject seq) {
-        List<PyObject> out = new ArrayList<>();
-        try {
-            for (PyObject o : seq.asIterable()) {
-                out.add(o);
-            }
-        } catch (org.python.core.PyException e) {
-            if (e.match(Py.TypeError)) {
-                throw Py.TypeError("arguments 1-3 must be sequences");
-            }
-            throw e;
-        }
-        return out.toArray(new PyObject[0]);
     }
 }
