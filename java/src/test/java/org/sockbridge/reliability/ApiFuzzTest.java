@@ -42,7 +42,9 @@ import org.sockbridge.TlsSocket;
  * stale and forged handles, null and short arrays, negative and huge lengths, offsets and
  * timeouts, absurd option numbers and lengths, wrong families, garbage for TLS — while close
  * races every other call. It also calls the package's native entry points directly (the JNI
- * boundary itself) with arguments the facade would have refused.
+ * boundary itself) with arguments the facade would have refused. The {@code java.nio.ByteBuffer}
+ * overloads and their natives ({@code DirectBuffers}) are fuzzed by {@link BufferFuzz}, whose
+ * calls are judged by {@link BufferFuzz#ALLOWED}.
  *
  * <p>Passes when: the JVM is still there; every exception is one of {@link #ALLOWED}; every
  * thread finishes (a call blocked on a socket ends when another thread closes it); and after

@@ -38,7 +38,7 @@ final class BufferFuzz {
             ReadOnlyBufferException.class);
 
     /** Buffers several threads use at once while {@link #mutate} moves their position and limit. */
-    final AtomicReferenceArray<ByteBuffer> shared = new AtomicReferenceArray<>(6);
+    final AtomicReferenceArray<ByteBuffer> shared = new AtomicReferenceArray<>(10);
 
     BufferFuzz() {
         for (int i = 0; i < shared.length(); i++) {
@@ -47,11 +47,15 @@ final class BufferFuzz {
     }
 
     private static ByteBuffer fresh(int i) {
-        switch (i % 3) {
+        switch (i % 5) {
             case 0:
                 return ByteBuffer.allocateDirect(4096);
             case 1:
                 return ByteBuffer.allocate(4096);
+            case 2: // read-only heap: send copies its remaining bytes
+                return ByteBuffer.allocate(4096).asReadOnlyBuffer();
+            case 3:
+                return ByteBuffer.allocateDirect(4096).asReadOnlyBuffer();
             default:
                 return ByteBuffer.allocateDirect(8192).slice(100, 4000);
         }
