@@ -226,6 +226,7 @@ public class ApiFuzzTest {
         long rssBefore = Rel.rssKb();
 
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        Thread mutator = buffers.mutator(seed, () -> stop);
         Thread[] workers = new Thread[THREADS];
         for (int t = 0; t < THREADS; t++) {
             final int id = t;
@@ -246,6 +247,7 @@ public class ApiFuzzTest {
         }
         stop = true;
         closer.join(5_000);
+        mutator.join(5_000);
         // Whatever is still blocked is blocked on an open object: closing everything must end it.
         closeEverything();
         List<String> hung = new ArrayList<>();

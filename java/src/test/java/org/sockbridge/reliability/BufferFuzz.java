@@ -220,9 +220,13 @@ final class BufferFuzz {
         for (int i = 0; i < 50; i++) {
             int cap = b.capacity();
             try {
-                switch (r.nextInt(6)) {
+                switch (r.nextInt(7)) {
                     case 0:
                         b.clear();
+                        break;
+                    case 6: // position near the end, then a limit below it (which pulls the position back)
+                        b.limit(cap).position(Math.max(0, cap - r.nextInt(100)));
+                        b.limit(r.nextInt(Math.min(cap, 20) + 1));
                         break;
                     case 1:
                         b.limit(r.nextInt(cap + 1));
@@ -247,6 +251,23 @@ final class BufferFuzz {
             int i = r.nextInt(shared.length());
             shared.set(i, fresh(i));
         }
+    }
+
+    /**
+     * A thread that keeps moving the shared buffers' position and limit until {@code stop()}
+     * says so: the worker threads' calls on them race it for the whole run.
+     */
+    Thread mutator(long seed, java.util.function.BooleanSupplier stop) {
+        Thread t = new Thread(() -> {
+            Random r = new Random(seed * 31 + 77);
+            while (!stop.getAsBoolean()) {
+                mutate(r);
+                Thread.yield();
+            }
+        }, "fuzz-buffer-mutator");
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     // ---- facade calls -------------------------------------------------------------------
