@@ -42,7 +42,9 @@ import org.sockbridge.TlsSocket;
  * stale and forged handles, null and short arrays, negative and huge lengths, offsets and
  * timeouts, absurd option numbers and lengths, wrong families, garbage for TLS — while close
  * races every other call. It also calls the package's native entry points directly (the JNI
- * boundary itself) with arguments the facade would have refused.
+ * boundary itself) with arguments the facade would have refused. The {@code java.nio.ByteBuffer}
+ * overloads and their natives ({@code DirectBuffers}) are fuzzed by {@link BufferFuzz}, whose
+ * calls are judged by {@link BufferFuzz#ALLOWED}.
  *
  * <p>Passes when: the JVM is still there; every exception is one of {@link #ALLOWED}; every
  * thread finishes (a call blocked on a socket ends when another thread closes it); and after
@@ -106,6 +108,9 @@ public class ApiFuzzTest {
     volatile TlsContext clientCtx;
     byte[] certDer;
     List<Method> natives;
+    /** The natives of org.sockbridge.DirectBuffers (also in {@link #natives}), called more often by "rawDirect". */
+    List<Method> directNatives;
+    final BufferFuzz buffers = new BufferFuzz();
     String tmpDir;
 
     /**
@@ -201,6 +206,13 @@ public class ApiFuzzTest {
         clientCtx = TlsContext.client(TlsPolicy.insecureAcceptAnyCertificate());
         certDer = pemToDer(Rel.cert("server.pem"));
         natives = nativeMethods();
+        directNatives = new ArrayList<>();
+        for (Method m : natives) {
+            if (m.getDeclaringClass().getSimpleName().equals("DirectBuffers")) {
+                directNatives.add(m);
+            }
+        }
+        assertTrue("DirectBuffers natives found: " + directNatives, directNatives.size() == 6);
         // Warm up once on this thread, so lazily opened JVM files (jars, /dev/random, ...) are
         // open before the fds are counted.
         Thread closer = closer();
@@ -214,6 +226,7 @@ public class ApiFuzzTest {
         long rssBefore = Rel.rssKb();
 
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        Thread mutator = buffers.mutator(seed, () -> stop);
         Thread[] workers = new Thread[THREADS];
         for (int t = 0; t < THREADS; t++) {
             final int id = t;
@@ -234,6 +247,7 @@ public class ApiFuzzTest {
         }
         stop = true;
         closer.join(5_000);
+        mutator.join(5_000);
         // Whatever is still blocked is blocked on an open object: closing everything must end it.
         closeEverything();
         List<String> hung = new ArrayList<>();
@@ -334,7 +348,7 @@ public class ApiFuzzTest {
             Throwable e = t instanceof InvocationTargetException ? t.getCause() : t;
             thrown.incrementAndGet();
             perException.computeIfAbsent(e.getClass().getSimpleName(), k -> new AtomicLong()).incrementAndGet();
-            if (!allowed(e)) {
+            if (bufferOp(name) ? !BufferFuzz.allowed(e) : !allowed(e)) {
                 java.io.StringWriter sw = new java.io.StringWriter();
                 e.printStackTrace(new java.io.PrintWriter(sw));
                 failures.add("thread " + thread + " call " + n + " op " + name + ": " + sw);
@@ -361,7 +375,15 @@ public class ApiFuzzTest {
         "getOptBytes", "select", "pollSet", "epollNew", "epollCtl", "epollPoll", "epollClose", "resolve",
         "inet", "policy", "context", "tlsPair", "tlsOp", "tlsOp", "tlsWrap", "tlsGarbage", "decodeCert",
         "peekHello", "raw", "raw", "raw", "raw", "dropped", "defaultTimeout",
+        // java.nio.ByteBuffer overloads (BufferFuzz) and their natives (DirectBuffers)
+        "bbRecv", "bbSend", "bbRecvFrom", "bbSendTo", "bbRecvArr", "bbSendArr", "bbScatter", "bbGather",
+        "bbShared", "bbShared", "bbMutate", "bbRoundTrip", "rawDirect", "rawDirect",
     };
+
+    /** Ops whose exceptions are judged by {@link BufferFuzz#ALLOWED} (the ByteBuffer overloads' list). */
+    static boolean bufferOp(String op) {
+        return op.startsWith("bb") || op.equals("rawDirect");
+    }
 
     private void run(String op, Random r) throws Throwable {
         switch (op) {
@@ -645,8 +667,37 @@ public class ApiFuzzTest {
                 break;
             }
             case "raw":
-                raw(r);
+                raw(r, natives.get(r.nextInt(natives.size())));
                 break;
+            case "rawDirect":
+                raw(r, directNatives.get(r.nextInt(directNatives.size())));
+                break;
+            case "bbRecv":
+            case "bbSend":
+            case "bbRecvFrom":
+            case "bbSendTo":
+            case "bbRecvArr":
+            case "bbSendArr":
+            case "bbScatter":
+            case "bbGather":
+                buffers.call(op, r, bufferSock(r), address(r), false);
+                break;
+            case "bbShared": {
+                String[] which = {"bbRecv", "bbSend", "bbRecvFrom", "bbSendTo", "bbRecvArr", "bbSendArr", "bbScatter", "bbGather"};
+                buffers.call(which[r.nextInt(which.length)], r, bufferSock(r), address(r), true);
+                break;
+            }
+            case "bbMutate":
+                buffers.mutate(r);
+                break;
+            case "bbRoundTrip": {
+                NativeSocket[] p = BufferFuzz.roundTrip(r);
+                mode(r, p[0]);
+                mode(r, p[1]);
+                put(socks, r, p[0]);
+                put(socks, r, p[1]);
+                break;
+            }
             case "dropped": {
                 // Made and dropped without close: the Cleaner must close it.
                 NativeSocket s = NativeSocket.create(AF_INET, SOCK_DGRAM);
@@ -705,6 +756,16 @@ public class ApiFuzzTest {
     }
 
     /** A socket from the pool (may be closed), or a fresh one when the slot is empty. */
+    /** For the ByteBuffer calls: a pooled socket (live or closed, maybe being closed), or one closed just now. */
+    private NativeSocket bufferSock(Random r) throws Exception {
+        if (r.nextInt(10) == 0) {
+            NativeSocket s = NativeSocket.create(r.nextBoolean() ? AF_INET : AF_UNIX, r.nextBoolean() ? SOCK_STREAM : SOCK_DGRAM);
+            s.close();
+            return s;
+        }
+        return sock(r);
+    }
+
     private NativeSocket sock(Random r) throws Exception {
         NativeSocket s = pick(socks, r);
         if (s == null) {
@@ -1558,8 +1619,14 @@ public class ApiFuzzTest {
     static List<Method> nativeMethods() {
         List<Method> out = new ArrayList<>();
         List<String> skip = Arrays.asList(System.getProperty("sockbridge.fuzz.skipRaw", "").split(","));
+        Class<?> directBuffers; // package-private: the natives behind NativeSocket's ByteBuffer overloads
+        try {
+            directBuffers = Class.forName("org.sockbridge.DirectBuffers");
+        } catch (ClassNotFoundException e) {
+            throw new AssertionError(e);
+        }
         for (Class<?> c : Arrays.asList(NativeSocket.class, Poller.class, Epoll.class, TlsSocket.class,
-                TlsContext.class, TlsPolicy.class, Resolver.class)) {
+                TlsContext.class, TlsPolicy.class, Resolver.class, directBuffers)) {
             for (Method m : c.getDeclaredMethods()) {
                 if (Modifier.isNative(m.getModifiers()) && Modifier.isStatic(m.getModifiers())
                         && !skip.contains(c.getSimpleName() + "." + m.getName())) {
@@ -1572,8 +1639,7 @@ public class ApiFuzzTest {
         return out;
     }
 
-    private void raw(Random r) throws Throwable {
-        Method m = natives.get(r.nextInt(natives.size()));
+    private void raw(Random r, Method m) throws Throwable {
         String name = m.getDeclaringClass().getSimpleName() + "." + m.getName();
         perOp.computeIfAbsent("raw " + name, k -> new AtomicLong()).incrementAndGet();
         doing.merge(Thread.currentThread().getName(), " " + name, String::concat);
@@ -1622,6 +1688,12 @@ public class ApiFuzzTest {
         }
         if (t == String.class) {
             return garbage(r);
+        }
+        if (t == ByteBuffer.class) {
+            return r.nextInt(8) == 0 ? buffers.shared.get(r.nextInt(buffers.shared.length())) : BufferFuzz.buffer(r);
+        }
+        if (t == ByteBuffer[].class) {
+            return buffers.buffers(r);
         }
         if (t == Object.class) {
             Object[] objs = {null, new Object(), "fd", 3, new FileDescriptor(), FileDescriptor.out, new byte[4],
@@ -1703,6 +1775,34 @@ public class ApiFuzzTest {
                 break;
             case "NativeSocket.nDetach":
                 break;
+            case "DirectBuffers.nRecvDirect":
+            case "DirectBuffers.nSendDirect":
+            case "DirectBuffers.nRecvFromDirect":
+            case "DirectBuffers.nSendToDirect": {
+                // position and length around the buffer's capacity (the native's own bounds check)
+                ByteBuffer b = (ByteBuffer) a[1];
+                int cap = b == null ? 0 : b.capacity();
+                if (r.nextInt(4) != 0) {
+                    a[2] = BufferFuzz.around(r, cap);
+                    a[3] = BufferFuzz.around(r, cap - Math.max(0, (Integer) a[2]));
+                }
+                a[4] = BufferFuzz.flags(r);
+                if (name.endsWith("nSendToDirect")) {
+                    a[5] = loopbackOnly((byte[]) a[5]);
+                }
+                break;
+            }
+            case "DirectBuffers.nRecvVectored":
+            case "DirectBuffers.nSendVectored": {
+                ByteBuffer[] bs = (ByteBuffer[]) a[1];
+                int n = bs == null ? 0 : bs.length;
+                if (r.nextInt(4) != 0) {
+                    a[2] = BufferFuzz.around(r, n);
+                    a[3] = BufferFuzz.around(r, n - Math.max(0, (Integer) a[2]));
+                }
+                a[4] = BufferFuzz.flags(r);
+                break;
+            }
             case "Poller.nPoll": {
                 // Raw fds (entries without a handle) are not woken by any close, as documented:
                 // an unbounded wait on them would never end. At most 50 ms.
