@@ -531,9 +531,8 @@ public final class NativeSocket implements Closeable, Selectable {
             } else if (src.hasArray()) {
                 n = Errors.check(nSend(handle, src.array(), src.arrayOffset() + pos, len, flags));
             } else {
-                byte[] copy = new byte[len];
-                src.duplicate().get(copy);
-                n = Errors.check(nSend(handle, copy, 0, len, flags));
+                byte[] copy = readOnlyBytes(src, pos, len);
+                n = Errors.check(nSend(handle, copy, 0, copy.length, flags));
             }
         } finally {
             Reference.reachabilityFence(this);
@@ -576,6 +575,23 @@ public final class NativeSocket implements Closeable, Selectable {
         return new Received(n, SockAddr.fromOut(out));
     }
 
+    /**
+     * The bytes {@code [pos, pos + len)} of a read-only heap buffer (which lends no array), copied
+     * with absolute reads, so another thread moving the buffer's position or limit meanwhile
+     * cannot make the copy underflow: a range outside the buffer is an {@link
+     * IllegalArgumentException}, and one past a limit lowered meanwhile an {@link
+     * IndexOutOfBoundsException} (both documented argument errors).
+     */
+    private static byte[] readOnlyBytes(ByteBuffer src, int pos, int len) {
+        if (pos < 0 || len < 0 || len > src.capacity() - pos) {
+            throw new IllegalArgumentException("position " + pos + " and length " + len
+                    + " are outside the buffer (capacity " + src.capacity() + ")");
+        }
+        byte[] copy = new byte[len];
+        src.get(pos, copy);
+        return copy;
+    }
+
     /** {@code sendto(src, flags, address)}: as {@link #send(ByteBuffer, int)}, to {@code address}. */
     public int sendTo(ByteBuffer src, int flags, SockAddr address) throws SocketError {
         Objects.requireNonNull(src, "buffer");
@@ -589,9 +605,8 @@ public final class NativeSocket implements Closeable, Selectable {
             } else if (src.hasArray()) {
                 n = Errors.check(nSendTo(handle, src.array(), src.arrayOffset() + pos, len, flags, a, a.length));
             } else {
-                byte[] copy = new byte[len];
-                src.duplicate().get(copy);
-                n = Errors.check(nSendTo(handle, copy, 0, len, flags, a, a.length));
+                byte[] copy = readOnlyBytes(src, pos, len);
+                n = Errors.check(nSendTo(handle, copy, 0, copy.length, flags, a, a.length));
             }
         } finally {
             Reference.reachabilityFence(this);
