@@ -94,12 +94,19 @@ fn poll_entries(
             held.push(s);
         }
     }
+    // A zero timeout never blocks, so there is no wait for close() to wake: the sockets' wake
+    // registration (a lock and a list push per socket) is skipped; a socket closed meanwhile is
+    // still reported by the check after the poll.
     let mut waiting: Vec<WaitGuard> = Vec::new();
-    waiting
-        .try_reserve_exact(held.len())
-        .map_err(|_| Error::invalid("cannot allocate the poll set"))?;
-    for s in &held {
-        waiting.push(s.enter_wait()?);
+    if timeout_nanos != 0 {
+        waiting
+            .try_reserve_exact(held.len())
+            .map_err(|_| Error::invalid("cannot allocate the poll set"))?;
+        for s in &held {
+            waiting.push(s.enter_wait()?);
+        }
+    } else if held.iter().any(|s| s.is_closed()) {
+        return Err(Error::Closed);
     }
     let mut set = try_vec(
         n,
