@@ -248,15 +248,22 @@ public final class PyBridge {
         return Py.TypeError(name + "() argument 1 must be read-write buffer, not " + kind);
     }
 
-    /** {@code SSLSocket.read(n)}: decrypted bytes as a Python str. */
+    /**
+     * {@code SSLSocket.read(n)}: decrypted bytes as a Python str. A TLS read returns what one
+     * record held (at most 16 KiB of plaintext, as OpenSSL's {@code SSL_read} does), so a read
+     * asks for at most the per-thread scratch buffer's size: a large {@code n} (the 256 KiB reads
+     * of a bulk transfer) costs no fresh array per call.
+     */
     public static PyString tlsRead(org.sockbridge.TlsSocket t, int n) throws SocketError {
+        n = Math.min(n, SCRATCH);
         byte[] buf = receiveBuffer(n);
         int got = t.read(buf, 0, n);
         return str(buf, got);
     }
 
-    /** {@code SSLSocket.read(n, buffer)}: decrypted bytes into a writable buffer. */
+    /** {@code SSLSocket.read(n, buffer)}: decrypted bytes into a writable buffer (as {@link #tlsRead}). */
     public static int tlsReadInto(org.sockbridge.TlsSocket t, PyObject target, int n) throws SocketError {
+        n = Math.min(n, SCRATCH);
         byte[] buf = receiveBuffer(n);
         int got = t.read(buf, 0, n);
         copyInto(target, buf, got);
