@@ -1,6 +1,7 @@
 //! Entry points for `org.sockbridge.Poller`: `poll(2)` over any fds, the primitive behind
 //! `select` and `poll` objects.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -11,7 +12,7 @@ use jni::sys::{jint, jlong};
 use jni::{jni_sig, jni_str, Env, EnvUnowned};
 
 use super::boundary::guard;
-use super::convert::{code, try_vec, PANIC};
+use super::convert::{code, PANIC};
 use super::native_socket::SOCKETS;
 use crate::core::error::{Error, Result};
 use crate::core::poll;
@@ -47,6 +48,32 @@ pub extern "system" fn Java_org_sockbridge_Poller_nPoll<'l>(
     })
 }
 
+/// The arrays of one poll call, kept per thread: a call allocates nothing once they have grown
+/// to its entry count (they grow fallibly, so a huge count is an error, never an abort).
+#[derive(Default)]
+struct Scratch {
+    fds: Vec<i32>,
+    handles: Vec<i64>,
+    events: Vec<i16>,
+    set: Vec<libc::pollfd>,
+    /// The sockets named by handles, held for the call only (emptied before it returns, so no
+    /// socket outlives its last user here).
+    held: Vec<Arc<Socket>>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Empties `v` and gives it `n` copies of `fill`, allocating only when it must grow.
+fn fit<T: Clone>(v: &mut Vec<T>, n: usize, fill: T) -> Result<()> {
+    v.clear();
+    v.try_reserve(n)
+        .map_err(|_| Error::invalid("cannot allocate the poll set"))?;
+    v.resize(n, fill);
+    Ok(())
+}
+
 fn poll_entries(
     env: &mut Env,
     fds: &JIntArray,
@@ -76,16 +103,55 @@ fn poll_entries(
             ));
         }
     }
-    // n is bounded by MAX_ENTRIES and by the arrays Java made; an allocation failure is an error.
-    let mut raw_fds = try_vec(n, 0i32)?;
-    let mut hs = try_vec(n, 0i64)?;
-    let mut evs = try_vec(n, 0i16)?;
-    fds.get_region(env, 0, &mut raw_fds).map_err(bad)?;
-    handles.get_region(env, 0, &mut hs).map_err(bad)?;
-    events.get_region(env, 0, &mut evs).map_err(bad)?;
+    let arrays = PollArrays {
+        fds,
+        handles,
+        events,
+        revents,
+    };
+    SCRATCH.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut scratch) => {
+            let result = poll_with(env, &arrays, n, timeout_nanos, &mut scratch);
+            scratch.held.clear();
+            result
+        }
+        // Not reentrant in practice (no Java code runs inside); a fresh set if it ever is.
+        Err(_) => poll_with(env, &arrays, n, timeout_nanos, &mut Scratch::default()),
+    })
+}
+
+/// The Java arrays of a poll call.
+struct PollArrays<'a, 'l> {
+    fds: &'a JIntArray<'l>,
+    handles: &'a JLongArray<'l>,
+    events: &'a JShortArray<'l>,
+    revents: &'a JShortArray<'l>,
+}
+
+fn poll_with(
+    env: &mut Env,
+    java: &PollArrays,
+    n: usize,
+    timeout_nanos: jlong,
+    scratch: &mut Scratch,
+) -> Result<usize> {
+    let bad = |_| Error::invalid("poll arrays are shorter than the entry count");
+    let Scratch {
+        fds: raw_fds,
+        handles: hs,
+        events: evs,
+        set,
+        held,
+    } = scratch;
+    fit(raw_fds, n, 0i32)?;
+    fit(hs, n, 0i64)?;
+    fit(evs, n, 0i16)?;
+    java.fds.get_region(env, 0, raw_fds).map_err(bad)?;
+    java.handles.get_region(env, 0, hs).map_err(bad)?;
+    java.events.get_region(env, 0, evs).map_err(bad)?;
     let sockets = hs.iter().filter(|&&h| h != 0).count();
-    let mut held: Vec<Arc<Socket>> = Vec::new();
-    held.try_reserve_exact(sockets)
+    held.clear();
+    held.try_reserve(sockets)
         .map_err(|_| Error::invalid("cannot allocate the poll set"))?;
     for (i, &h) in hs.iter().enumerate() {
         if h != 0 {
@@ -102,13 +168,14 @@ fn poll_entries(
         waiting
             .try_reserve_exact(held.len())
             .map_err(|_| Error::invalid("cannot allocate the poll set"))?;
-        for s in &held {
+        for s in held.iter() {
             waiting.push(s.enter_wait()?);
         }
     } else if held.iter().any(|s| s.is_closed()) {
         return Err(Error::Closed);
     }
-    let mut set = try_vec(
+    fit(
+        set,
         n,
         libc::pollfd {
             fd: -1,
@@ -116,18 +183,19 @@ fn poll_entries(
             revents: 0,
         },
     )?;
-    for (p, (&fd, &events)) in set.iter_mut().zip(raw_fds.iter().zip(&evs)) {
+    for (p, (&fd, &events)) in set.iter_mut().zip(raw_fds.iter().zip(evs.iter())) {
         p.fd = fd;
         p.events = events;
     }
-    let ready = poll::poll(&mut set, timeout_of(timeout_nanos))?;
+    let ready = poll::poll(set, timeout_of(timeout_nanos))?;
+    drop(waiting);
     if held.iter().any(|s| s.is_closed()) {
         return Err(Error::Closed);
     }
-    for (e, p) in evs.iter_mut().zip(&set) {
+    for (e, p) in evs.iter_mut().zip(set.iter()) {
         *e = p.revents;
     }
-    revents.set_region(env, 0, &evs).map_err(bad)?;
+    java.revents.set_region(env, 0, evs).map_err(bad)?;
     Ok(ready)
 }
 
