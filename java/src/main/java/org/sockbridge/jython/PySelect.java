@@ -129,20 +129,19 @@ public final class PySelect {
                 return s;
             }
         }
-        // The Python-level socket classes: _socket.socket holds its NativeSocket in _native;
-        // socket.socket (_socketobject) wraps one in _sock.
-        PyObject nat = o.__findattr__("_native");
-        if (nat == null) {
-            PyObject inner = o.__findattr__("_sock");
-            if (inner != null && inner != Py.None) {
-                if (inner instanceof NativeSocketHolder) {
-                    NativeSocket s = ((NativeSocketHolder) inner).nativeSocket();
-                    if (s != null) {
-                        return s;
-                    }
-                }
-                nat = inner.__findattr__("_native");
+        // socket.socket (_socketobject, and ssl's SSLSocket) wraps a _socket.socket in _sock:
+        // the common case, one attribute lookup. Other Python-level sockets hold their
+        // NativeSocket in _native.
+        PyObject inner = o instanceof NativeSocketHolder ? null : o.__findattr__("_sock");
+        if (inner instanceof NativeSocketHolder) {
+            NativeSocket s = ((NativeSocketHolder) inner).nativeSocket();
+            if (s != null) {
+                return s;
             }
+        }
+        PyObject nat = o.__findattr__("_native");
+        if (nat == null && inner != null && inner != Py.None) {
+            nat = inner.__findattr__("_native");
         }
         if (nat != null && nat != Py.None) {
             Object j = nat.__tojava__(NativeSocket.class);
