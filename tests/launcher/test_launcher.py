@@ -169,6 +169,13 @@ p = select.poll()
 p.register(c, select.POLLIN)
 ep = select.epoll()
 ep.register(c.fileno(), select.EPOLLIN)
+if op == 'readline':
+    # The data comes after the signal: the file object retries after EINTR. All set up before
+    # 'ready' (an import under load can take longer than the test waits before signalling), and
+    # the data comes late enough that a signal delivered slowly still finds readline blocked.
+    import threading, time
+    threading.Thread(target=lambda: (time.sleep(6), a.sendall('late line\n'))).start()
+    f = c.makefile('rb')
 sys.stdout.write('ready\n')
 sys.stdout.flush()
 try:
@@ -189,10 +196,7 @@ try:
         elif op == 'epoll':
             ep.poll(60)
         elif op == 'readline':
-            # The data comes after the signal: the file object retries after EINTR.
-            import threading, time
-            threading.Thread(target=lambda: (time.sleep(3), a.sendall('late line\n'))).start()
-            print 'line', repr(c.makefile('rb').readline())
+            print 'line', repr(f.readline())
     except (socket.error, select.error, IOError) as e:
         print 'caught', type(e).__name__, e.args
 finally:
