@@ -17,6 +17,7 @@ import org.python.core.PyUnicode;
 import org.python.expose.ExposedType;
 import org.sockbridge.Interrupts;
 import org.sockbridge.NativeSocket;
+import org.sockbridge.PyStringIo;
 import org.sockbridge.SockAddr;
 import org.sockbridge.SocketError;
 
@@ -375,8 +376,8 @@ public class PySocket extends PyObject implements NativeSocketHolder {
             throw Py.ValueError("negative buffersize in recv");
         }
         NativeSocket s = open();
-        byte[] buf = scratch(RECV_SCRATCH, n);
         try {
+            byte[] buf = scratch(RECV_SCRATCH, n);
             return str(buf, s.recv(buf, 0, n, f));
         } catch (SocketError e) {
             throw PyBridge.pyError(e);
@@ -539,6 +540,20 @@ public class PySocket extends PyObject implements NativeSocketHolder {
 
     /** {@code send(data[, flags])}. */
     final PyObject send(PyObject data, PyObject flags) {
+        if (data.getClass() == PyString.class) {
+            // A str is sent from its own bytes (PyStringIo), else copied as below.
+            String str = ((PyString) data).getString();
+            int f = flags == null ? 0 : cInt(flags);
+            NativeSocket s = open();
+            try {
+                int sent = PyStringIo.send(s, str, 0, str.length(), f, false);
+                if (sent >= 0) {
+                    return new PyInteger(sent);
+                }
+            } catch (SocketError e) {
+                throw PyBridge.pyError(e);
+            }
+        }
         int[] len = new int[1];
         byte[] b = sendBytes(data, "send() argument 1", len, true);
         int f = flags == null ? 0 : cInt(flags);
@@ -552,6 +567,15 @@ public class PySocket extends PyObject implements NativeSocketHolder {
 
     /** {@code sendall(data[, flags])}: CPython 2.7's loop when signals can interrupt it. */
     final PyObject sendall(PyObject data, PyObject flags) {
+        if (data.getClass() == PyString.class) {
+            // A str is sent from its own bytes (PyStringIo), else copied as below.
+            String str = ((PyString) data).getString();
+            int f = flags == null ? 0 : cInt(flags);
+            NativeSocket s = open();
+            if (sendAllString(s, str, f)) {
+                return Py.None;
+            }
+        }
         int[] len = new int[1];
         byte[] b = sendBytes(data, "sendall() argument 1", len, true);
         int f = flags == null ? 0 : cInt(flags);
@@ -584,6 +608,44 @@ public class PySocket extends PyObject implements NativeSocketHolder {
             }
         } while (off < total);
         return Py.None;
+    }
+
+    /**
+     * sendall of a str from its own bytes; false if this JVM's String cannot be sent that way.
+     * On a thread that signals interrupt, CPython 2.7's loop: on EINTR the Python handlers run
+     * and, if none raises, the rest is sent.
+     */
+    private static boolean sendAllString(NativeSocket s, String str, int f) {
+        int total = str.length();
+        try {
+            if (!Interrupts.currentThreadEnabled()) {
+                return PyStringIo.send(s, str, 0, total, f, true) >= 0;
+            }
+            int off = 0;
+            do {
+                try {
+                    int n = PyStringIo.send(s, str, off, total - off, f, false);
+                    if (n < 0) {
+                        if (off == 0) {
+                            return false;
+                        }
+                        // cannot happen for one String once it went; send the rest by copy
+                        byte[] rest = str.substring(off).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+                        s.sendAll(rest, 0, rest.length, f);
+                        return true;
+                    }
+                    off += n;
+                } catch (SocketError e) {
+                    if (e.errno() != EINTR) {
+                        throw e;
+                    }
+                    PyBridge.runSignalHandlers();
+                }
+            } while (off < total);
+            return true;
+        } catch (SocketError e) {
+            throw PyBridge.pyError(e);
+        }
     }
 
     /** {@code sendto(data[, flags], address)}. */

@@ -3,6 +3,7 @@ package org.sockbridge.jython;
 import org.python.core.Py;
 import org.python.core.PyBuiltinFunction;
 import org.python.core.PyObject;
+import org.python.core.PyString;
 import org.python.core.PyType;
 
 /**
@@ -139,7 +140,9 @@ final class PySocketDelegate extends PyBuiltinFunction {
      */
     static void bindInto(PyObject obj, PyObject sock, PyObject names) {
         for (PyObject n : names.asIterable()) {
-            String name = n.asString().intern();
+            // Attribute names are interned Strings (Jython compares them by identity); a str
+            // keeps its interned form once made, so this interns each name once.
+            String name = n instanceof PyString ? ((PyString) n).internedString() : n.asString().intern();
             obj.__setattr__(name, sock.__getattr__(name));
         }
     }
