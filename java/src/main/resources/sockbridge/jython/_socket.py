@@ -306,30 +306,11 @@ def setdefaulttimeout(value):
 # ---- the socket object -----------------------------------------------------------------------
 
 
-class _NativeRef(object):
-    """Shares one NativeSocket between a socket object and the files made by makefile():
-    the fd closes when the last holder lets go, as CPython 2.7's reference counting does.
-    The count is atomic: Jython has no GIL, and threads closing a socket and its files at once
-    must neither lose a holder (a leaked fd) nor drop one twice (an early close)."""
-
-    __slots__ = ('native', '_holders')
-
-    def __init__(self, native):
-        self.native = native
-        self._holders = _AtomicInteger(1)
-
-    holders = property(lambda self: self._holders.get(), doc='how many hold the socket now')
-
-    def acquire(self):
-        self._holders.incrementAndGet()
-
-    def release(self):
-        if self._holders.decrementAndGet() <= 0:
-            self.native.close()
-
-    def force_close(self):
-        self._holders.set(0)
-        self.native.close()
+# _NativeRef shares one NativeSocket between a socket object and the files made by makefile():
+# the fd closes when the last holder lets go, as CPython 2.7's reference counting does. A Java
+# type (org.sockbridge.jython.PySocketRef): the count is atomic, since Jython has no GIL, and
+# each socket object makes one without a Python frame.
+_NativeRef = _bridge.socketRefType()
 
 
 _socketbase = _bridge.socketType()   # org.sockbridge.jython.PySocket: _native and the data methods
@@ -338,27 +319,14 @@ _socketbase = _bridge.socketType()   # org.sockbridge.jython.PySocket: _native a
 class socket(_socketbase):
     """socket([family[, type[, proto]]]) -> socket object, as CPython 2.7's."""
 
-    __slots__ = ('_ref', '_family', '_type', '_proto', '_timeout', '__weakref__')
+    # _native, _ref, _family, _type, _proto and _timeout are the Java base type's fields.
+    __slots__ = ('__weakref__',)
 
     def __init__(self, family=AF_INET, type=SOCK_STREAM, proto=0, _native=None):
-        if _native is None:
-            family, type, proto = _c_int(family), _c_int(type), _c_int(proto)
-            try:
-                _native = _NativeSocket.create(family, type, proto)
-            except _JSocketError, e:
-                raise _convert(e)
-        self._native = _native
-        self._ref = _NativeRef(_native)
-        self._family = _native.family()
-        self._type = _native.type()
-        self._proto = _native.proto()
-        # The native layer gives new sockets the default timeout (clamped; see _native_timeout);
-        # a wrapped existing NativeSocket keeps its mode.
-        t = _native.getTimeout()
-        default = _default_timeout[0]
-        if t is not None and t == _LONGEST_WAIT and _native_timeout(default) == t:
-            t = default
-        self._timeout = t
+        # In Java (PySocket.init): a new socket, or the NativeSocket given, with its family,
+        # type, protocol, timeout (the default one when the native layer holds its clamped
+        # form, see _native_timeout) and holder count.
+        self._init(family, type, proto, _native, _default_timeout[0])
 
     # CPython 2.7's socket objects wrap a _socket object as ._sock (ssl.sslwrap_simple and
     # older code reach for it); here the object is its own _sock.
@@ -389,18 +357,8 @@ class socket(_socketbase):
     def __exit__(self, *exc):
         self.close()
 
-    def fileno(self):
-        """The real file descriptor (an int)."""
-        try:
-            return self._n().fileno()
-        except _JSocketError, e:
-            raise _convert(e)
-
-    def close(self):
-        """Closes the socket; files from makefile() keep the fd open until they close too."""
-        if self._native is not None:
-            self._native = None
-            self._ref.release()
+    # fileno and close are the Java base type's (CPython's messages; close lets go once even
+    # when two threads close at once).
 
     def detach(self):
         """Closes the socket object without closing the fd; returns the fd."""
@@ -465,23 +423,12 @@ class socket(_socketbase):
             raise _convert(e)
         return socket(_native=got.socket), _address(got.address)
 
-    def connect(self, address):
-        """Connects to a remote address (EINPROGRESS when non-blocking)."""
-        n = self._n()
-        addr = _sockaddr(self._family, address)
-        try:
-            n.connect(addr)
-        except _JSocketError, e:
-            raise _convert(e)
+    # connect and connect_ex are the Java base type's: an AF_INET (host, port) with a numeric
+    # host is converted in Java, any other address here (_to_sockaddr).
 
-    def connect_ex(self, address):
-        """connect() that returns the errno instead of raising it (0 on success)."""
-        n = self._n()
-        addr = _sockaddr(self._family, address)
-        try:
-            return n.connectEx(addr)
-        except _JSocketError, e:
-            raise _convert(e)
+    def _to_sockaddr(self, address):
+        """The SockAddr of an address for connect/connect_ex, with CPython's checks and errors."""
+        return _sockaddr(self._family, address)
 
     def shutdown(self, how):
         """Shuts down one or both directions (SHUT_RD, SHUT_WR, SHUT_RDWR)."""

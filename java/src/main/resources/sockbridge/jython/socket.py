@@ -129,8 +129,8 @@ class _socketobject(object):
         else:
             _sock._ref.acquire()   # one more holder of the real socket (CPython: a reference)
         self._sock = _sock
-        for method in _delegate_methods:
-            setattr(self, method, getattr(_sock, method))
+        # for method in _delegate_methods: setattr(self, method, getattr(_sock, method)), in Java
+        _sock._bind_into(self, _delegate_methods)
 
     def close(self, _closedsocket=_closedsocket,
               _delegate_methods=_delegate_methods, setattr=setattr):
@@ -186,11 +186,11 @@ class _socketobject(object):
 
 
 def _method(name):
-    def method(self, *args):
-        return getattr(self._sock, name)(*args)
-    method.__name__ = name
-    method.__doc__ = getattr(_realsocket, name).__doc__
-    return method
+    # CPython: MethodType(partial(meth, name), None, _socketobject), meth(name, self, *args)
+    # calling getattr(self._sock, name)(*args). Here the partial is a Java callable
+    # (org.sockbridge.jython.PySocketDelegate) doing the same without a Python frame.
+    return MethodType(_socket._bridge.socketMethod(name, getattr(_realsocket, name).__doc__),
+                      None, _socketobject)
 
 
 for _m in _socketmethods:

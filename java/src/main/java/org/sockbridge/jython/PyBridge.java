@@ -37,6 +37,19 @@ public final class PyBridge {
         return PySocket.TYPE;
     }
 
+    /** The type of {@code _socket._NativeRef} ({@link PySocketRef}). */
+    public static org.python.core.PyType socketRefType() {
+        return PySocketRef.TYPE;
+    }
+
+    /**
+     * socket.py's delegating method {@code name} ({@link PySocketDelegate}): a callable taking
+     * the socket object first; socket.py makes it an unbound method of its socket class.
+     */
+    public static PyObject socketMethod(String name, String doc) {
+        return new PySocketDelegate(name, doc);
+    }
+
     /**
      * The calling interpreter's {@code _socket.<name>} exception class. Looked up in the current
      * {@code sys.modules} on the error path only, so each interpreter (each {@code

@@ -17,6 +17,7 @@ import org.python.core.PyUnicode;
 import org.python.expose.ExposedType;
 import org.sockbridge.Interrupts;
 import org.sockbridge.NativeSocket;
+import org.sockbridge.PyStringIo;
 import org.sockbridge.SockAddr;
 import org.sockbridge.SocketError;
 
@@ -42,8 +43,20 @@ public class PySocket extends PyObject implements NativeSocketHolder {
 
     /** The socket held; {@code null} once closed or detached. */
     private volatile NativeSocket sock;
-    /** The Python view of {@link #sock} ({@code _native}), kept so reading it allocates nothing. */
-    private volatile PyObject sockObject = Py.None;
+    /**
+     * The Python view of {@link #sock} ({@code _native}), made when first asked for and kept so
+     * reading it again allocates nothing; {@code null} until then.
+     */
+    private volatile PyObject sockObject;
+    /** {@code _family}, {@code _type}, {@code _proto}: the socket's, as CPython reports them. */
+    private int family;
+    private int type;
+    private int proto;
+    /** {@code _timeout}: None (blocking) or the float seconds settimeout() was given. */
+    private volatile PyObject timeout = Py.None;
+    /** {@code _ref}: the holder count shared with dup()s and makefile() files (any object with
+     * acquire/release/force_close: ssl puts its own there). */
+    private volatile PyObject ref = Py.None;
     /** The last recvfrom sender and its Python address (one object: read and written atomically). */
     private Cached fromCache;
     /** The last sendto destination object and its SockAddr. */
@@ -72,24 +85,239 @@ public class PySocket extends PyObject implements NativeSocketHolder {
 
     /** {@code _native}: the NativeSocket as a Python object, or None. */
     PyObject getNative() {
-        return sock == null ? Py.None : sockObject;
+        NativeSocket s = sock;
+        if (s == null) {
+            return Py.None;
+        }
+        PyObject o = sockObject;
+        if (o == null) {
+            o = Py.java2py(s);
+            sockObject = o;
+        }
+        return o;
     }
 
     /** Sets {@code _native} (None closes nothing: it only lets go). */
     void setNative(PyObject value) {
         if (value == null || value == Py.None) {
             sock = null;
-            sockObject = Py.None;
+            sockObject = null;
             return;
         }
         Object j = value.__tojava__(NativeSocket.class);
         if (!(j instanceof NativeSocket)) {
             throw Py.TypeError("_native must be a NativeSocket or None");
         }
-        sockObject = value;
-        sock = (NativeSocket) j;
+        setNative((NativeSocket) j, value);
+    }
+
+    private void setNative(NativeSocket s, PyObject view) {
+        sockObject = view;
+        sock = s;
         fromCache = null;
         toCache = null;
+    }
+
+    // ---- the attributes _socket.socket keeps (Java fields: no per-object slot array) ---------
+
+    PyObject getFamily() {
+        return Py.newInteger(family);
+    }
+
+    PyObject getTypeAttr() {
+        return Py.newInteger(type);
+    }
+
+    PyObject getProto() {
+        return Py.newInteger(proto);
+    }
+
+    int family() {
+        return family;
+    }
+
+    void setInts(int which, PyObject v) {
+        int i = cInt(v);
+        if (which == 0) {
+            family = i;
+        } else if (which == 1) {
+            type = i;
+        } else {
+            proto = i;
+        }
+    }
+
+    PyObject getTimeout() {
+        return timeout;
+    }
+
+    void setTimeout(PyObject v) {
+        timeout = v == null ? Py.None : v;
+    }
+
+    PyObject getRef() {
+        return ref;
+    }
+
+    void setRef(PyObject v) {
+        ref = v == null ? Py.None : v;
+    }
+
+    /** The seconds the native layer gets for an endless timeout (as _socket._LONGEST_WAIT). */
+    private static final double LONGEST_WAIT = 1e9;
+
+    /**
+     * {@code _init(family, type, proto, native, default_timeout)}: what {@code
+     * _socket.socket.__init__} does, in one Java call: a new socket (CPython's "iii" checks, in
+     * order) or the NativeSocket given, its family/type/proto, its timeout as Python shows it (the
+     * default timeout when the native layer holds the clamped form of it) and a holder count.
+     */
+    final void init(PyObject familyArg, PyObject typeArg, PyObject protoArg, PyObject nativeArg, PyObject deflt) {
+        NativeSocket n;
+        PyObject view;
+        if (nativeArg == null || nativeArg == Py.None) {
+            int f = cInt(familyArg);
+            int t = cInt(typeArg);
+            int p = cInt(protoArg);
+            try {
+                n = NativeSocket.create(f, t, p);
+            } catch (SocketError e) {
+                throw PyBridge.pyError(e);
+            }
+            view = null;
+        } else {
+            Object j = nativeArg.__tojava__(NativeSocket.class);
+            if (!(j instanceof NativeSocket)) {
+                throw Py.TypeError("_native must be a NativeSocket or None");
+            }
+            n = (NativeSocket) j;
+            view = nativeArg;
+        }
+        setNative(n, view);
+        ref = new PySocketRef(n, view);
+        family = n.family();
+        type = n.type();
+        proto = n.proto();
+        Double t = n.getTimeout();
+        PyObject shown = t == null ? Py.None : new PyFloat(t);
+        if (t != null && t == LONGEST_WAIT && deflt != null && deflt != Py.None) {
+            double d = deflt.asDouble();
+            // _native_timeout(default) == t: the default was clamped to the longest wait
+            if (!(d <= LONGEST_WAIT) || d == LONGEST_WAIT) {
+                shown = deflt;
+            }
+        }
+        timeout = shown;
+    }
+
+    /** {@code fileno()}: the real fd. */
+    final PyObject fileno() {
+        try {
+            return Py.newInteger(open().fileno());
+        } catch (SocketError e) {
+            throw PyBridge.pyError(e);
+        }
+    }
+
+    /**
+     * {@code close()}: lets go of the socket; the fd closes with its last holder (files from
+     * makefile() and dup()s keep it open). Closing twice, or from two threads at once, lets go once.
+     */
+    final PyObject close() {
+        NativeSocket s;
+        synchronized (this) {
+            s = sock;
+            if (s == null) {
+                return Py.None;
+            }
+            sock = null;
+            sockObject = null;
+        }
+        PyObject r = ref;
+        if (r instanceof PySocketRef) {
+            ((PySocketRef) r).release();
+        } else {
+            r.invoke("release");
+        }
+        return Py.None;
+    }
+
+    /** {@code connect(address)} ({@code ex}: {@code connect_ex}, the errno instead of raising it). */
+    final PyObject connect(PyObject address, boolean ex) {
+        NativeSocket s = open();
+        SockAddr a = sockaddr(address);
+        try {
+            if (ex) {
+                return Py.newInteger(s.connectEx(a));
+            }
+            s.connect(a);
+            return Py.None;
+        } catch (SocketError e) {
+            throw PyBridge.pyError(e);
+        }
+    }
+
+    /**
+     * The SockAddr of a Python address for this socket's family. An AF_INET {@code (str, int)}
+     * with a numeric dotted-quad host (the form inet_pton takes: no resolver call either way) is
+     * converted here; anything else by the Python converter ({@code _to_sockaddr}), which does
+     * CPython's checks, errors and name resolution.
+     */
+    private SockAddr sockaddr(PyObject address) {
+        if (family == org.sockbridge.SocketConstants.AF_INET && address.getClass() == PyTuple.class) {
+            PyTuple t = (PyTuple) address;
+            if (t.size() == 2) {
+                PyObject h = t.pyget(0);
+                PyObject p = t.pyget(1);
+                if (h.getClass() == PyString.class && p.getClass() == PyInteger.class) {
+                    int port = ((PyInteger) p).getValue();
+                    byte[] ip = port >= 0 && port <= 65535 ? dottedQuad(((PyString) h).getString()) : null;
+                    if (ip != null) {
+                        return SockAddr.inet(ip, port);
+                    }
+                }
+            }
+        }
+        Object j = invoke("_to_sockaddr", address).__tojava__(SockAddr.class);
+        if (!(j instanceof SockAddr)) {
+            throw Py.TypeError("_to_sockaddr must return a SockAddr");
+        }
+        return (SockAddr) j;
+    }
+
+    /**
+     * The 4 bytes of {@code s} when it is a dotted quad in inet_pton's strict form (four decimal
+     * numbers 0-255, no leading zeros, nothing else), else null.
+     */
+    static byte[] dottedQuad(String s) {
+        int len = s.length();
+        if (len < 7 || len > 15) {
+            return null;
+        }
+        byte[] ip = new byte[4];
+        int part = 0;
+        int value = 0;
+        int digits = 0;
+        for (int i = 0; i <= len; i++) {
+            char c = i < len ? s.charAt(i) : '.';
+            if (c >= '0' && c <= '9') {
+                if (digits > 0 && value == 0) {
+                    return null; // leading zero
+                }
+                value = value * 10 + (c - '0');
+                if (value > 255) {
+                    return null;
+                }
+                digits++;
+            } else if (c == '.' && digits > 0 && part < 4) {
+                ip[part++] = (byte) value;
+                value = 0;
+                digits = 0;
+            } else {
+                return null;
+            }
+        }
+        return part == 4 ? ip : null;
     }
 
     // ---- argument conversion (CPython 2.7's "i" format, as _socket._c_int) -------------------
@@ -148,8 +376,8 @@ public class PySocket extends PyObject implements NativeSocketHolder {
             throw Py.ValueError("negative buffersize in recv");
         }
         NativeSocket s = open();
-        byte[] buf = scratch(RECV_SCRATCH, n);
         try {
+            byte[] buf = scratch(RECV_SCRATCH, n);
             return str(buf, s.recv(buf, 0, n, f));
         } catch (SocketError e) {
             throw PyBridge.pyError(e);
@@ -312,6 +540,20 @@ public class PySocket extends PyObject implements NativeSocketHolder {
 
     /** {@code send(data[, flags])}. */
     final PyObject send(PyObject data, PyObject flags) {
+        if (data.getClass() == PyString.class) {
+            // A str is sent from its own bytes (PyStringIo), else copied as below.
+            String str = ((PyString) data).getString();
+            int f = flags == null ? 0 : cInt(flags);
+            NativeSocket s = open();
+            try {
+                int sent = PyStringIo.send(s, str, 0, str.length(), f, false);
+                if (sent >= 0) {
+                    return new PyInteger(sent);
+                }
+            } catch (SocketError e) {
+                throw PyBridge.pyError(e);
+            }
+        }
         int[] len = new int[1];
         byte[] b = sendBytes(data, "send() argument 1", len, true);
         int f = flags == null ? 0 : cInt(flags);
@@ -325,6 +567,15 @@ public class PySocket extends PyObject implements NativeSocketHolder {
 
     /** {@code sendall(data[, flags])}: CPython 2.7's loop when signals can interrupt it. */
     final PyObject sendall(PyObject data, PyObject flags) {
+        if (data.getClass() == PyString.class) {
+            // A str is sent from its own bytes (PyStringIo), else copied as below.
+            String str = ((PyString) data).getString();
+            int f = flags == null ? 0 : cInt(flags);
+            NativeSocket s = open();
+            if (sendAllString(s, str, f)) {
+                return Py.None;
+            }
+        }
         int[] len = new int[1];
         byte[] b = sendBytes(data, "sendall() argument 1", len, true);
         int f = flags == null ? 0 : cInt(flags);
@@ -357,6 +608,44 @@ public class PySocket extends PyObject implements NativeSocketHolder {
             }
         } while (off < total);
         return Py.None;
+    }
+
+    /**
+     * sendall of a str from its own bytes; false if this JVM's String cannot be sent that way.
+     * On a thread that signals interrupt, CPython 2.7's loop: on EINTR the Python handlers run
+     * and, if none raises, the rest is sent.
+     */
+    private static boolean sendAllString(NativeSocket s, String str, int f) {
+        int total = str.length();
+        try {
+            if (!Interrupts.currentThreadEnabled()) {
+                return PyStringIo.send(s, str, 0, total, f, true) >= 0;
+            }
+            int off = 0;
+            do {
+                try {
+                    int n = PyStringIo.send(s, str, off, total - off, f, false);
+                    if (n < 0) {
+                        if (off == 0) {
+                            return false;
+                        }
+                        // cannot happen for one String once it went; send the rest by copy
+                        byte[] rest = str.substring(off).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+                        s.sendAll(rest, 0, rest.length, f);
+                        return true;
+                    }
+                    off += n;
+                } catch (SocketError e) {
+                    if (e.errno() != EINTR) {
+                        throw e;
+                    }
+                    PyBridge.runSignalHandlers();
+                }
+            } while (off < total);
+            return true;
+        } catch (SocketError e) {
+            throw PyBridge.pyError(e);
+        }
     }
 
     /** {@code sendto(data[, flags], address)}. */

@@ -30,8 +30,11 @@ final class PySocketType {
         PyBuiltinMethod[] methods = {
             new Recv(false), new Recv(true), new Into(false), new Into(true),
             new Send(false), new Send(true), new SendTo(),
+            new Op(Op.INIT), new Op(Op.FILENO), new Op(Op.CLOSE), new Op(Op.CONNECT), new Op(Op.CONNECT_EX),
+            new Op(Op.BIND_INTO),
         };
-        PyDataDescr[] descriptors = {new NativeDescr()};
+        PyDataDescr[] descriptors = {new NativeDescr(), new Field("_family", 0), new Field("_type", 1),
+            new Field("_proto", 2), new Field("_timeout", 3), new Field("_ref", 4)};
         PyType.addBuilder(PySocket.class, new BaseTypeBuilder(NAME, PySocket.class, Object.class, true,
                 DOC, methods, descriptors, new New()));
         return PyType.fromClass(PySocket.class);
@@ -276,6 +279,166 @@ final class PySocketType {
         public PyObject __call__(PyObject[] args, String[] kws) {
             noKeywords(name(), kws);
             return sock().sendto(args);
+        }
+    }
+
+    /**
+     * {@code fileno()}, {@code close()}, {@code connect(address)}, {@code connect_ex(address)}
+     * (CPython's argument counts and messages) and {@code _init(family, type, proto, native,
+     * default_timeout)}, the body of {@code _socket.socket.__init__}.
+     */
+    private static final class Op extends Method {
+        static final int INIT = 0;
+        static final int FILENO = 1;
+        static final int CLOSE = 2;
+        static final int CONNECT = 3;
+        static final int CONNECT_EX = 4;
+        static final int BIND_INTO = 5;
+        private static final String[] NAMES = {"_init", "fileno", "close", "connect", "connect_ex", "_bind_into"};
+        private static final String[] DOCS = {
+            "_init(family, type, proto, native, default_timeout): what __init__ does",
+            "fileno() -> integer\n\nReturn the integer file descriptor of the socket.",
+            "close()\n\nClose the socket.  It cannot be used after this call.",
+            "connect(address)\n\nConnect the socket to a remote address.  For IP sockets, the address\n"
+                + "is a pair (host, port).",
+            "connect_ex(address) -> errno\n\nThis is like connect(address), but returns an error code (the errno value)\n"
+                + "instead of raising an exception when an error occurs.",
+            "_bind_into(obj, names): setattr(obj, name, getattr(self, name)) for each name",
+        };
+        private final int op;
+
+        Op(int op) {
+            super(NAMES[op], DOCS[op]);
+            this.op = op;
+        }
+
+        private Op(PyType type, PyObject self, PyBuiltinCallable.Info info, String doc, int op) {
+            super(type, self, info, doc);
+            this.op = op;
+        }
+
+        @Override
+        public PyBuiltinCallable bind(PyObject self) {
+            return new Op(getType(), self, info, doc, op);
+        }
+
+        @Override
+        public PyObject __call__() {
+            switch (op) {
+                case FILENO:
+                    return sock().fileno();
+                case CLOSE:
+                    return sock().close();
+                default:
+                    throw wrongCount(0);
+            }
+        }
+
+        @Override
+        public PyObject __call__(PyObject a) {
+            switch (op) {
+                case CONNECT:
+                    return sock().connect(a, false);
+                case CONNECT_EX:
+                    return sock().connect(a, true);
+                default:
+                    throw wrongCount(1);
+            }
+        }
+
+        private org.python.core.PyException wrongCount(int given) {
+            switch (op) {
+                case FILENO:
+                case CLOSE:
+                    return Py.TypeError(name() + "() takes no arguments (" + given + " given)");
+                case CONNECT:
+                case CONNECT_EX:
+                    return Py.TypeError(name() + "() takes exactly one argument (" + given + " given)");
+                case BIND_INTO:
+                    return count(name(), given, 2, 2);
+                default:
+                    return count(name(), given, 5, 5);
+            }
+        }
+
+        @Override
+        public PyObject __call__(PyObject[] args, String[] kws) {
+            noKeywords(name(), kws);
+            switch (args.length) {
+                case 0:
+                    return __call__();
+                case 1:
+                    return __call__(args[0]);
+                case 2:
+                    if (op == BIND_INTO) {
+                        PySocketDelegate.bindInto(args[0], sock(), args[1]);
+                        return Py.None;
+                    }
+                    throw wrongCount(2);
+                case 5:
+                    if (op == INIT) {
+                        sock().init(args[0], args[1], args[2], args[3], args[4]);
+                        return Py.None;
+                    }
+                    throw wrongCount(5);
+                default:
+                    throw wrongCount(args.length);
+            }
+        }
+    }
+
+    /** {@code _family}, {@code _type}, {@code _proto}, {@code _timeout}, {@code _ref}: Java fields. */
+    private static final class Field extends PyDataDescr {
+        private final int which;
+
+        Field(String name, int which) {
+            super(name, PyObject.class, "kept by _socket.socket");
+            this.which = which;
+        }
+
+        @Override
+        public Object invokeGet(PyObject obj) {
+            PySocket s = (PySocket) obj;
+            switch (which) {
+                case 0:
+                    return s.getFamily();
+                case 1:
+                    return s.getTypeAttr();
+                case 2:
+                    return s.getProto();
+                case 3:
+                    return s.getTimeout();
+                default:
+                    return s.getRef();
+            }
+        }
+
+        @Override
+        public boolean implementsDescrGet() {
+            return true;
+        }
+
+        @Override
+        public boolean implementsDescrSet() {
+            return true;
+        }
+
+        @Override
+        public boolean implementsDescrDelete() {
+            return false;
+        }
+
+        @Override
+        public void invokeSet(PyObject obj, Object value) {
+            PySocket s = (PySocket) obj;
+            PyObject v = (PyObject) value;
+            if (which < 3) {
+                s.setInts(which, v);
+            } else if (which == 3) {
+                s.setTimeout(v);
+            } else {
+                s.setRef(v);
+            }
         }
     }
 
