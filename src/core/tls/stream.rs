@@ -63,6 +63,15 @@ fn feed(conn: &mut Connection, mut bytes: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// Where a windowed write ([`TlsStream::write_window`]) stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WriteProgress {
+    /// Every byte of the write has reached the kernel: the write's length.
+    Done(usize),
+    /// The write goes on with the bytes from this offset: call again with a window there.
+    Need(usize),
+}
+
 /// What one step of record I/O needs before it can go on.
 enum Blocked {
     Read,
@@ -397,6 +406,53 @@ impl TlsStream {
     /// buffer (at least as long; it may have moved, as OpenSSL's
     /// `SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER` allows) to go on; a shorter one is "bad length".
     pub fn write_from<B: WriteBuf + ?Sized>(&self, data: &mut B) -> Result<usize> {
+        let len = data.len();
+        let progress = self.write_with(len, |conn, taken, end| {
+            Some(data.with_ref(|d| match d.get(taken..end) {
+                Some(chunk) => io::Write::write(&mut conn.writer(), chunk),
+                None => Err(io::Error::other("buffer shorter than its length")),
+            }))
+        })?;
+        match progress {
+            WriteProgress::Done(n) => Ok(n),
+            WriteProgress::Need(_) => Err(Error::invalid("buffer shorter than its length")),
+        }
+    }
+
+    /// [`TlsStream::write_from`] for a caller that holds the bytes of a `total`-byte write
+    /// only one window at a time (a Java `String` turned into bytes a window at a time, so a
+    /// large write never needs a copy of all of it): `window` holds bytes
+    /// `[pos, pos + window.len())`. Returns [`WriteProgress::Need`] with the offset the next
+    /// window must start at whenever the write needs bytes outside this one (the retry of an
+    /// unfinished write starts where the last one stopped), [`WriteProgress::Done`] once every
+    /// record has reached the kernel; waits, want-write and timeouts as `write_from`.
+    pub fn write_window<B: WriteBuf + ?Sized>(
+        &self,
+        total: usize,
+        pos: usize,
+        window: &mut B,
+    ) -> Result<WriteProgress> {
+        let have = window.len();
+        self.write_with(total, |conn, taken, end| {
+            if taken < pos || taken >= pos + have {
+                return None;
+            }
+            let end = end.min(pos + have);
+            Some(window.with_ref(|d| match d.get(taken - pos..end - pos) {
+                Some(chunk) => io::Write::write(&mut conn.writer(), chunk),
+                None => Err(io::Error::other("window shorter than its length")),
+            }))
+        })
+    }
+
+    /// The write loop: `encrypt(conn, taken, end)` hands rustls plaintext bytes
+    /// `[taken, end)` (or as many as it takes) and returns the count, or `None` when the
+    /// caller does not hold them (the call then returns `Need(taken)`).
+    fn write_with(
+        &self,
+        len: usize,
+        mut encrypt: impl FnMut(&mut Connection, usize, usize) -> Option<io::Result<usize>>,
+    ) -> Result<WriteProgress> {
         // Plaintext written before the handshake ends would only be buffered: finish it first
         // (as SSL_write does), so the loop below always makes progress.
         if self.is_handshaking() {
@@ -404,7 +460,6 @@ impl TlsStream {
         }
         let sock = self.socket()?;
         let deadline = sock.mode().deadline();
-        let len = data.len();
         let mut stalled = false;
         loop {
             let blocked = {
@@ -421,15 +476,14 @@ impl TlsStream {
                     Ok(Some(b)) => b,
                     Ok(None) if taken == len => {
                         s.write_taken = 0;
-                        return Ok(len);
+                        return Ok(WriteProgress::Done(len));
                     }
                     Ok(None) => {
                         let end = len.min(taken + WRITE_CHUNK);
-                        let conn = &mut s.conn;
-                        let n = data.with_ref(|d| match d.get(taken..end) {
-                            Some(chunk) => io::Write::write(&mut conn.writer(), chunk),
-                            None => Err(io::Error::other("buffer shorter than its length")),
-                        })?;
+                        let n = match encrypt(&mut s.conn, taken, end) {
+                            None => return Ok(WriteProgress::Need(taken)),
+                            Some(r) => r?,
+                        };
                         if n == 0 {
                             // rustls takes nothing only while it queues a key update; twice
                             // in a row would be a loop.
@@ -873,6 +927,56 @@ mod tests {
             let got = reader.join().unwrap();
             assert!(got[..data.len()] == data[..]);
             assert_eq!(&got[data.len()..], b"end");
+        });
+    }
+
+    /// Writes `data` a window at a time, as a caller holding only one window does.
+    fn write_in_windows(client: &TlsStream, data: &[u8], window: usize) -> Result<usize> {
+        let mut pos = 0;
+        loop {
+            let end = data.len().min(pos + window);
+            match client.write_window(data.len(), pos, &mut &data[pos..end])? {
+                WriteProgress::Done(n) => return Ok(n),
+                WriteProgress::Need(at) => {
+                    assert_ne!(at, pos, "asked again for the window it had");
+                    pos = at;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_windowed_write_resumes_where_it_stopped() {
+        let p = pki();
+        let (a, client, _b, server) = nonblocking_writer_pair(&p);
+        let data: Vec<u8> = (0..700_000u32).map(|i| (i * 13 + i / 999) as u8).collect();
+        // The reader is paused: the write takes what fits and reports want-write.
+        assert_eq!(
+            reason(write_in_windows(&client, &data, 65536).unwrap_err()),
+            TlsReason::WantWrite
+        );
+        std::thread::scope(|sc| {
+            let reader = sc.spawn(|| read_all(&server, data.len() + 2));
+            loop {
+                // Each retry starts at window 0 and is sent on to where the write stopped;
+                // odd window sizes cross the 64 KiB steps.
+                match write_in_windows(&client, &data, 40_000) {
+                    Ok(n) => break assert_eq!(n, data.len()),
+                    Err(e) => {
+                        assert_eq!(reason(e), TlsReason::WantWrite);
+                        a.wait(libc::POLLOUT, None).unwrap();
+                    }
+                }
+            }
+            a.set_mode(Mode::Blocking);
+            assert_eq!(write_in_windows(&client, b"ok", 65536).unwrap(), 2);
+            assert_eq!(write_in_windows(&client, b"", 65536).unwrap(), 0);
+            let got = reader.join().unwrap();
+            assert!(
+                got[..data.len()] == data[..],
+                "no byte lost, repeated or reordered"
+            );
+            assert_eq!(&got[data.len()..], b"ok");
         });
     }
 

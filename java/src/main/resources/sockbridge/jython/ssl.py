@@ -31,6 +31,10 @@ from org.sockbridge import TlsError as _JTlsError
 from org.sockbridge import TlsPolicy as _Policy
 from org.sockbridge import TlsSocket as _TlsSocket
 from org.sockbridge.jython import PyBridge as _bridge
+from org.sockbridge.jython import PySsl as _PySsl
+
+_tls_read = _bridge.tlsRead
+_tls_write = _PySsl.write
 
 _delegate_methods = ('recv', 'recvfrom', 'recv_into', 'recvfrom_into', 'send', 'sendto')
 
@@ -918,12 +922,14 @@ class _SSLObject(object):
         self._handshake_done = True
 
     def read(self, len=1024, buffer=None):
-        t = self._tls()
+        t = self._t
+        if t is None:
+            t = self._tls()
         try:
             if buffer is None:
                 if len < 0:
                     raise ValueError('size should not be negative')
-                data = _bridge.tlsRead(t, len)
+                data = _tls_read(t, len)
             else:
                 size = _bridge.bufferLength(buffer)
                 if len <= 0 or len > size:
@@ -935,10 +941,12 @@ class _SSLObject(object):
         return data
 
     def write(self, data):
-        t = self._tls()
-        b = _bridge.bytesOf(data)
+        t = self._t
+        if t is None:
+            t = self._tls()
         try:
-            n = t.write(b, 0, len(b))
+            # A str goes to the TLS layer 64 KiB at a time, never copied whole (PySsl.write).
+            n = _tls_write(t, data)
         except _JSocketError, e:
             raise _ssl_error(e, 'write')
         self._handshake_done = True
