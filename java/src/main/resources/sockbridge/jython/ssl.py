@@ -147,9 +147,12 @@ class SSLError(socket_error):
     library = None
 
     def __str__(self):
-        if len(self.args) >= 2 and isinstance(self.args[1], basestring):
-            return self.args[1]
-        return socket_error.__str__(self)
+        # _ssl.c's SSLError_str: the strerror the arguments set (two or three of them), else
+        # str(args), so SSLError('The read operation timed out') reads "('The read ...',)".
+        strerror = self.strerror
+        if strerror is not None:
+            return strerror
+        return str(self.args)
 
 
 class SSLZeroReturnError(SSLError):
