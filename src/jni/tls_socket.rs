@@ -12,7 +12,7 @@ use super::tls_context::{TlsConfig, CONTEXTS};
 use crate::core::error::{Error, Result};
 use crate::core::registry::Registry;
 use crate::core::tls::peer_cert;
-use crate::core::tls::stream::TlsStream;
+use crate::core::tls::stream::{TlsStream, WriteProgress};
 
 /// The largest DER certificate `nDecodeCertificate` copies (real ones are a few KiB).
 const MAX_CERTIFICATE_BYTES: usize = 16 << 20;
@@ -119,6 +119,38 @@ pub extern "system" fn Java_org_sockbridge_TlsSocket_nWrite<'l>(
             // WRITE_CHUNK bytes at a time, and the array is never pinned while the session
             // waits for the socket.
             s.write_from(&mut region)
+        })();
+        int_result(env, r)
+    })
+}
+
+/// One window of a windowed write (`TlsStream::write_window`): `buf[off..off + len]` holds
+/// bytes `[pos, pos + len)` of a `total`-byte write. Returns `total` once all of it reached the
+/// kernel, else the offset (below `total`) the next window must start at.
+#[no_mangle]
+pub extern "system" fn Java_org_sockbridge_TlsSocket_nWriteWindow<'l>(
+    mut env: EnvUnowned<'l>,
+    _: JClass<'l>,
+    h: jlong,
+    buf: JByteArray<'l>,
+    off: jint,
+    len: jint,
+    pos: jint,
+    total: jint,
+) -> jint {
+    guard(&mut env, PANIC, |env| {
+        let r = (|| {
+            let s = stream(h)?;
+            let (pos, total) = match (usize::try_from(pos), usize::try_from(total)) {
+                (Ok(p), Ok(t)) if p <= t => (p, t),
+                _ => return Err(Error::invalid("negative or inconsistent window position")),
+            };
+            let mut region = JavaBytes::new(env, &buf, off, len)
+                .ok_or_else(|| Error::invalid("null buffer or negative offset/length"))?;
+            // As nWrite: the window is pinned only while rustls encrypts from it.
+            Ok(match s.write_window(total, pos, &mut region)? {
+                WriteProgress::Done(n) | WriteProgress::Need(n) => n,
+            })
         })();
         int_result(env, r)
     })

@@ -64,6 +64,25 @@ public final class TlsSocket implements Closeable {
         return Errors.check(nWrite(handle, buf, off, len));
     }
 
+    /**
+     * One window of a write whose bytes the caller produces a window at a time (e.g. from a
+     * {@code String}), so a large write never needs all of its bytes in one array: {@code
+     * buf[off, off + len)} holds bytes {@code [pos, pos + len)} of a {@code total}-byte write.
+     * Returns {@code total} once every record has reached the kernel (as {@link #write}); any
+     * smaller value is the offset the next window must start at (call again with that window).
+     * Start each write (and each retry after {@code WANT_WRITE} or a timeout, as with {@link
+     * #write}) at position 0: an unfinished write asks for the window where it stopped.
+     */
+    public int writeWindow(byte[] buf, int off, int len, int pos, int total) throws SocketError {
+        if (off < 0 || len < 0 || off > buf.length - len) {
+            throw new IndexOutOfBoundsException("offset " + off + ", length " + len + ", buffer " + buf.length);
+        }
+        if (pos < 0 || total < pos) {
+            throw new IllegalArgumentException("window at " + pos + " of a " + total + "-byte write");
+        }
+        return Errors.check(nWriteWindow(handle, buf, off, len, pos, total));
+    }
+
     /** Writes all of {@code buf}. */
     public void writeAll(byte[] buf) throws SocketError {
         int done = 0;
@@ -243,6 +262,8 @@ public final class TlsSocket implements Closeable {
     private static native int nRead(long h, byte[] buf, int off, int len);
 
     private static native int nWrite(long h, byte[] buf, int off, int len);
+
+    private static native int nWriteWindow(long h, byte[] buf, int off, int len, int pos, int total);
 
     private static native int nPending(long h);
 

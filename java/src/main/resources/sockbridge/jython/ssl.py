@@ -31,6 +31,10 @@ from org.sockbridge import TlsError as _JTlsError
 from org.sockbridge import TlsPolicy as _Policy
 from org.sockbridge import TlsSocket as _TlsSocket
 from org.sockbridge.jython import PyBridge as _bridge
+from org.sockbridge.jython import PySsl as _PySsl
+
+_tls_read = _bridge.tlsRead
+_tls_write = _PySsl.write
 
 _delegate_methods = ('recv', 'recvfrom', 'recv_into', 'recvfrom_into', 'send', 'sendto')
 
@@ -143,9 +147,12 @@ class SSLError(socket_error):
     library = None
 
     def __str__(self):
-        if len(self.args) >= 2 and isinstance(self.args[1], basestring):
-            return self.args[1]
-        return socket_error.__str__(self)
+        # _ssl.c's SSLError_str: the strerror the arguments set (two or three of them), else
+        # str(args), so SSLError('The read operation timed out') reads "('The read ...',)".
+        strerror = self.strerror
+        if strerror is not None:
+            return strerror
+        return str(self.args)
 
 
 class SSLZeroReturnError(SSLError):
@@ -338,7 +345,35 @@ def cert_time_to_seconds(cert_time):
 
 
 def _decode_cert(der):
-    """getpeercert()'s dict for a DER certificate."""
+    """getpeercert()'s dict for a DER certificate (a new dict each call, as _ssl's)."""
+    if not isinstance(der, str):
+        return _decode_cert_uncached(der)
+    cert = _DECODED.get(der)
+    if cert is None:
+        cert = _decode_cert_uncached(der)
+        _remember(_DECODED, der, cert)
+    return dict(cert)
+
+
+def _remember(cache, key, value):
+    """Keeps `value` for `key` in one of the small caches below (cleared when full)."""
+    if len(cache) >= _CACHE_SIZE:
+        cache.clear()
+    cache[key] = value
+
+
+# The per-connection work that depends only on its inputs, done once: the dict of a DER
+# certificate (getpeercert(), match_hostname()), the suites of a cipher string (every
+# SSLContext runs set_ciphers), the check of a CA file's contents (load_verify_locations).
+# The values are never handed out themselves: callers get copies.
+_CACHE_SIZE = 64
+_DECODED = {}
+_CIPHER_CHOICES = {}
+_PROBED = {}
+_PROBE_KEY_MAX = 65536  # bundles larger than this are checked each time (not kept as keys)
+
+
+def _decode_cert_uncached(der):
     info = _TlsSocket.decodeCertificate(_bridge.bytesOf(der))
     fields = info.fields
     # CPython 2.7's _ssl types, exactly: attribute values, serialNumber, notBefore and the
@@ -510,6 +545,17 @@ def _cipher_keyword(word, tls12):
     return out
 
 
+def _supported_ciphers():
+    """rustls's suites by their OpenSSL names (fixed for the life of the library)."""
+    global _SUPPORTED_CIPHERS
+    if _SUPPORTED_CIPHERS is None:
+        _SUPPORTED_CIPHERS = tuple(str(n) for n in _Policy.supportedCiphers())
+    return _SUPPORTED_CIPHERS
+
+
+_SUPPORTED_CIPHERS = None
+
+
 class _SSLContext(object):
     """A TLS configuration: verify mode, trust, our certificate, ciphers, ALPN, SNI callback.
     A Java TlsContext is built from it when a session starts (and rebuilt after a change)."""
@@ -617,8 +663,9 @@ class _SSLContext(object):
         if cafile is None and capath is None and cadata is None:
             raise TypeError('cafile, capath and cadata cannot be all omitted')
         added = []
+        contents = {}
         if cafile is not None:
-            _read_file(cafile)
+            contents[cafile] = _read_file(cafile)
             added.append(('file', cafile))
         if capath is not None:
             added.append(('dir', capath))
@@ -634,7 +681,18 @@ class _SSLContext(object):
                 raise TypeError('cadata should be a ASCII string or a bytes-like object')
             added.append(('data', cadata))
         for source in added:
-            self._probe(source)
+            # A file's or data's check depends on its bytes only: done once per contents.
+            key = None
+            if source[0] == 'file':
+                key = ('file', contents[source[1]])
+            elif source[0] == 'data':
+                key = source
+            if key is not None and len(key[1]) > _PROBE_KEY_MAX:
+                key = None
+            if key is None or key not in _PROBED:
+                self._probe(source)
+                if key is not None:
+                    _remember(_PROBED, key, True)
         self._trust.extend(added)
         self._changed()
 
@@ -685,11 +743,25 @@ class _SSLContext(object):
         on, as in OpenSSL 1.1.1+). Suite names and the keywords that describe rustls's suites
         (AES128, AES256, AESGCM, CHACHA20, ECDHE, ECDSA, RSA, HIGH, DEFAULT, ALL, ...) select as
         OpenSSL does; other keywords select nothing; an empty result is an SSLError."""
-        supported = [str(n) for n in _Policy.supportedCiphers()]
+        spec = str(spec)
+        choice = _CIPHER_CHOICES.get(spec)
+        if choice is None:
+            choice = self._choose_ciphers(spec)
+            _remember(_CIPHER_CHOICES, spec, choice)
+        if not choice:
+            raise SSLError('No cipher can be selected.')
+        self._ciphers = list(choice)
+        self._changed()
+
+    @staticmethod
+    def _choose_ciphers(spec):
+        """The suites an OpenSSL cipher string selects (TLS 1.2 ones first, then TLS 1.3's),
+        or () when it selects no TLS 1.2 suite."""
+        supported = _supported_ciphers()
         tls12 = [n for n in supported if not n.startswith('TLS_')]
         chosen = []
         removed = set()
-        for token in str(spec).split(':'):
+        for token in spec.split(':'):
             token = token.strip()
             if not token or token.startswith('@'):
                 continue
@@ -702,9 +774,8 @@ class _SSLContext(object):
             else:
                 chosen.extend(n for n in names if n not in chosen and n not in removed)
         if not chosen:
-            raise SSLError('No cipher can be selected.')
-        self._ciphers = chosen + [n for n in supported if n.startswith('TLS_')]
-        self._changed()
+            return ()
+        return tuple(chosen + [n for n in supported if n.startswith('TLS_')])
 
     def _set_alpn_protocols(self, protos):
         out = []
@@ -918,12 +989,14 @@ class _SSLObject(object):
         self._handshake_done = True
 
     def read(self, len=1024, buffer=None):
-        t = self._tls()
+        t = self._t
+        if t is None:
+            t = self._tls()
         try:
             if buffer is None:
                 if len < 0:
                     raise ValueError('size should not be negative')
-                data = _bridge.tlsRead(t, len)
+                data = _tls_read(t, len)
             else:
                 size = _bridge.bufferLength(buffer)
                 if len <= 0 or len > size:
@@ -935,10 +1008,12 @@ class _SSLObject(object):
         return data
 
     def write(self, data):
-        t = self._tls()
-        b = _bridge.bytesOf(data)
+        t = self._t
+        if t is None:
+            t = self._tls()
         try:
-            n = t.write(b, 0, len(b))
+            # A str goes to the TLS layer 64 KiB at a time, never copied whole (PySsl.write).
+            n = _tls_write(t, data)
         except _JSocketError, e:
             raise _ssl_error(e, 'write')
         self._handshake_done = True

@@ -121,6 +121,63 @@ public class TlsWriteTest {
         }
     }
 
+    /**
+     * Writes {@code data} as a caller holding one window at a time does: each call lends a copy
+     * of one window; returns the write's length, or throws want-write.
+     */
+    private static int writeInWindows(TlsSocket t, byte[] data, int window) throws Exception {
+        byte[] w = new byte[window];
+        int pos = 0;
+        while (true) {
+            int n = Math.min(window, data.length - pos);
+            System.arraycopy(data, pos, w, 0, n);
+            Arrays.fill(w, n, window, (byte) 0x77); // past the write's end: never sent
+            int r = t.writeWindow(w, 0, window, pos, data.length);
+            if (r == data.length) {
+                return r;
+            }
+            assertNotEquals("asked again for the window it had", pos, r);
+            assertTrue("a position inside the write: " + r, r >= 0 && r < data.length);
+            pos = r;
+        }
+    }
+
+    @Test
+    public void aWindowedWriteResumesWhereItStopped() throws Exception {
+        TlsSocket[] t = pair();
+        try {
+            byte[] data = new byte[3 << 20];
+            new Random(9).nextBytes(data);
+            t[0].socket().setBlocking(false);
+            // The reader is paused: the write stops with want-write, having taken some windows.
+            assertEquals(TlsError.Reason.WANT_WRITE, reasonOf(() -> writeInWindows(t[0], data, 65536)));
+            Future<byte[]> digest = drain(t[1], data.length + 3);
+            while (true) {
+                try {
+                    // Each retry starts at position 0 and is sent on to where the write stopped;
+                    // a window size that is no divisor of 64 KiB crosses the encryption steps.
+                    assertEquals(data.length, writeInWindows(t[0], data, 50_000));
+                    break;
+                } catch (TlsError e) {
+                    assertEquals(TlsError.Reason.WANT_WRITE, e.reason());
+                    waitWritable(t[0]);
+                }
+            }
+            t[0].socket().setBlocking(true);
+            assertEquals(3, writeInWindows(t[0], new byte[] {1, 2, 3}, 65536));
+            assertEquals(0, t[0].writeWindow(new byte[0], 0, 0, 0, 0));
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(data);
+            md.update(new byte[] {1, 2, 3});
+            assertArrayEquals("every byte once, in order", md.digest(), digest.get(30, TimeUnit.SECONDS));
+            assertThrows(IllegalArgumentException.class, () -> t[0].writeWindow(new byte[1], 0, 1, 5, 2));
+            assertThrows(IndexOutOfBoundsException.class, () -> t[0].writeWindow(new byte[1], 0, 2, 0, 2));
+        } finally {
+            t[0].close();
+            t[1].close();
+        }
+    }
+
     private static long highWaterMarkKb() throws Exception {
         for (String line : Files.readAllLines(Paths.get("/proc/self/status"))) {
             if (line.startsWith("VmHWM:")) {
