@@ -26,6 +26,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -219,6 +220,14 @@ def run_signal(cmd, case, path):
     env['PYENV_VERSION'] = '2.7.18'
     p = subprocess.Popen(cmd + [path, case.op, case.handler], cwd=os.path.dirname(path), env=env,
                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # stdout is read through one buffered file only: mixing readline() with communicate() loses
+    # what readline() had buffered past 'ready' (communicate reads the raw pipe).
+    err_box = []
+    reader = threading.Thread(target=lambda: err_box.append(p.stderr.read()))
+    reader.start()
+    fired = []
+    watchdog = threading.Timer(TIMEOUT, lambda: (fired.append(True), p.kill()))
+    watchdog.start()
     lines = []
     try:
         while True:
@@ -232,13 +241,13 @@ def run_signal(cmd, case, path):
                 time.sleep(1.0)
                 os.kill(p.pid, case.signum)
                 break
-        out, err = p.communicate(timeout=TIMEOUT)
-    except subprocess.TimeoutExpired:
-        p.kill()
-        out, err = p.communicate()
-        err += '<timed out>'
-    out = ''.join(lines) + out
-    return p.returncode, out, err
+        lines.append(p.stdout.read())
+        p.wait()
+        reader.join()
+    finally:
+        watchdog.cancel()
+    err = (err_box[0] if err_box else '') + ('<timed out>' if fired else '')
+    return p.returncode, ''.join(lines), err
 
 
 def traceback_summary(err):
