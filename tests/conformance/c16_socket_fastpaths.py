@@ -130,6 +130,34 @@ case('_sock.connect after close', lambda: (lambda s: (s.close(), s.connect(('127
     _socket.socket()))
 case('sendall after close', lambda: (lambda s: (s.close(), s.sendall('x')))(socket.socket()))
 
+
+def raw_closed():
+    """A closed _socket.socket: fileno() is -1, the timeout stays readable and settable (CPython
+    keeps it in the object), repr shows fd=-1, the I/O and option methods raise EBADF."""
+    r = _socket.socket(_socket.AF_INET, _socket.SOCK_DGRAM)
+    r.settimeout(3)
+    r.close()
+    out = [r.fileno(), r.gettimeout(), repr(r)]
+    r.settimeout(2.5)
+    out.append(r.gettimeout())
+    r.setblocking(0)
+    out.append(r.gettimeout())
+    for bad in (-1, 'x'):
+        try:
+            r.settimeout(bad)
+        except Exception as e:
+            out.append((type(e).__name__, e.args))
+    for call in (lambda: r.getsockname(), lambda: r.recv(1), lambda: r.send('x'),
+                 lambda: r.getsockopt(socket.SOL_SOCKET, socket.SO_TYPE), lambda: r.shutdown(2)):
+        try:
+            call()
+        except Exception as e:
+            out.append((type(e).__name__, e.args))
+    return out
+
+
+case('_socket.socket after close', raw_closed)
+
 # ---- socket.py's delegating methods -----------------------------------------------------------
 case('type(socket.socket.connect)', lambda: type(socket.socket.connect).__name__)
 case('socket.socket.connect repr', lambda: repr(socket.socket.connect))

@@ -381,15 +381,16 @@ class socket(_socketbase):
     def settimeout(self, value):
         """None: blocking; 0.0: non-blocking; t > 0: timeout mode."""
         value = _timeout_value(value)
-        try:
-            self._n().setTimeout(_native_timeout(value))
-        except _JSocketError, e:
-            raise _convert(e)
+        n = self._native
+        if n is not None:  # closed: CPython keeps the value (its fcntl on fd -1 fails silently)
+            try:
+                n.setTimeout(_native_timeout(value))
+            except _JSocketError, e:
+                raise _convert(e)
         self._timeout = value
 
     def gettimeout(self):
-        """The timeout in seconds, or None when blocking."""
-        self._n()
+        """The timeout in seconds, or None when blocking (closed or not, as CPython)."""
         return self._timeout
 
     def setblocking(self, flag):

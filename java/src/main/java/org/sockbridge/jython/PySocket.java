@@ -210,10 +210,14 @@ public class PySocket extends PyObject implements NativeSocketHolder {
         timeout = shown;
     }
 
-    /** {@code fileno()}: the real fd. */
+    /** {@code fileno()}: the real fd; -1 once closed (as CPython's sock_fd after close). */
     final PyObject fileno() {
+        NativeSocket s = sock;
+        if (s == null) {
+            return Py.newInteger(-1);
+        }
         try {
-            return Py.newInteger(open().fileno());
+            return Py.newInteger(s.fileno());
         } catch (SocketError e) {
             throw PyBridge.pyError(e);
         }
