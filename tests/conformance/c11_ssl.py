@@ -164,6 +164,18 @@ def store_stats():
 
 
 case('cert_store_stats and get_ca_certs', store_stats)
+
+
+def store_stats_twice():
+    """The same CA file loaded three times: the store keeps one copy. (Not the same CA as DER
+    cadata: 2.7.18 built on OpenSSL 3 raises 'unknown error' for that duplicate.)"""
+    c = ssl.SSLContext(ssl.PROTOCOL_SSLv23)
+    for _ in range(3):
+        c.load_verify_locations(path('ca.pem'))
+    return c.cert_store_stats(), len(c.get_ca_certs()), len(c.get_ca_certs(True))
+
+
+case('cert_store_stats with one CA file loaded three times', store_stats_twice)
 case('wrap without server_hostname', lambda: verified().wrap_socket(socket.socket()))
 
 

@@ -874,7 +874,15 @@ class _SSLContext(object):
         # Like OpenSSL, a CA directory is read lazily, at verification time: not counted.
         policy = _Policy.secureDefaults().clearTrust()
         self._apply_trust(policy, [s for s in self._trust if s[0] != 'dir'])
-        return [d.tostring() for d in policy.caCertificates()]
+        # OpenSSL's store keeps one copy of a certificate added twice (X509_STORE_add_cert).
+        seen = set()
+        ders = []
+        for d in policy.caCertificates():
+            d = d.tostring()
+            if d not in seen:
+                seen.add(d)
+                ders.append(d)
+        return ders
 
     def get_ca_certs(self, binary_form=False):
         """The CA certificates loaded (from files and data, not directories), as dicts or DER."""
