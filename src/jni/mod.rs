@@ -15,6 +15,7 @@ pub mod java_bytes;
 pub mod native_library;
 pub mod native_socket;
 pub mod poller;
+pub mod prepared_poll;
 pub mod resolver;
 pub mod tls_context;
 pub mod tls_policy;
