@@ -32,14 +32,18 @@ impl Socket {
         flags: i32,
         mut attempt: impl FnMut(RawFd) -> io::Result<T>,
     ) -> Result<T> {
-        let deadline = mode.deadline();
+        // The deadline is fixed at the first EAGAIN, not before the first attempt: an operation
+        // that completes at once (the common case) reads no clock.
+        let mut deadline: Option<Option<std::time::Instant>> = None;
         let may_wait = mode != Mode::NonBlocking && flags & libc::MSG_DONTWAIT == 0;
         loop {
             self.check_open()?;
             match attempt(self.raw_fd()) {
                 Ok(v) => return Ok(v),
                 Err(e) if e.raw_os_error() == Some(libc::EINTR) => {}
-                Err(e) if may_wait && sys::would_block(&e) => self.wait(events, deadline)?,
+                Err(e) if may_wait && sys::would_block(&e) => {
+                    self.wait(events, *deadline.get_or_insert_with(|| mode.deadline()))?
+                }
                 Err(e) => return Err(e.into()),
             }
         }

@@ -12,6 +12,7 @@ pub mod direct;
 pub mod epoll;
 pub mod interrupts;
 pub mod java_bytes;
+pub mod lean;
 pub mod native_library;
 pub mod native_socket;
 pub mod poller;

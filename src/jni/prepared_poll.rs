@@ -26,10 +26,9 @@ use std::time::Duration;
 
 use jni::objects::{JByteBuffer, JClass, JLongArray};
 use jni::sys::{jint, jlong};
-use jni::{Env, EnvUnowned};
+use jni::EnvUnowned;
 
-use super::boundary::guard;
-use super::convert::{code, PANIC};
+use super::lean::{self, lean, RawEnv};
 use super::native_socket::SOCKETS;
 use crate::core::error::{Error, Result};
 use crate::core::poll;
@@ -52,11 +51,8 @@ pub extern "system" fn Java_org_sockbridge_Poller_nPollPrepared<'l>(
     count: jint,
     timeout_nanos: jlong,
 ) -> jint {
-    guard(&mut env, PANIC, |env| {
-        match poll_prepared(env, &buf, &handles, count, timeout_nanos) {
-            Ok(n) => n as jint,
-            Err(e) => code(env, e),
-        }
+    lean(&mut env, |raw| {
+        poll_prepared(raw, &buf, &handles, count, timeout_nanos).map(lean::count)
     })
 }
 
@@ -68,14 +64,11 @@ struct Parts<'b> {
 }
 
 /// The first `count` entries of `buf`, checked against its capacity and alignment.
-fn parts<'b>(env: &Env, buf: &'b JByteBuffer, count: jint) -> Result<Parts<'b>> {
-    if buf.is_null() {
-        return Err(Error::invalid("the poll set buffer must not be null"));
-    }
-    let bad = |_| Error::invalid("the poll set buffer must be a direct buffer");
-    let addr = env.get_direct_buffer_address(buf).map_err(bad)?;
-    let capacity = env.get_direct_buffer_capacity(buf).map_err(bad)?;
-    if addr.is_null() || !(addr as usize).is_multiple_of(8) {
+fn parts<'b>(env: RawEnv, buf: &'b JByteBuffer, count: jint) -> Result<Parts<'b>> {
+    let (addr, capacity) = env
+        .direct(buf)
+        .ok_or_else(|| Error::invalid("the poll set buffer must be a direct buffer"))?;
+    if !(addr as usize).is_multiple_of(8) {
         return Err(Error::invalid("the poll set buffer is not 8-byte aligned"));
     }
     let slots = capacity.saturating_sub(HEADER) / SLOT;
@@ -113,7 +106,7 @@ thread_local! {
 }
 
 fn poll_prepared(
-    env: &mut Env,
+    env: RawEnv,
     buf: &JByteBuffer,
     handles: &JLongArray,
     count: jint,
@@ -148,22 +141,13 @@ fn poll_prepared(
 /// The full path: finds and holds the set's sockets, writes their fds into the set, polls.
 /// Returns the close epoch read before the sockets were checked open.
 fn poll_checked(
-    env: &mut Env,
+    env: RawEnv,
     handles: &JLongArray,
     set: &mut [libc::pollfd],
     timeout_nanos: jlong,
     held: &mut Held,
 ) -> Result<u64> {
     let n = set.len();
-    if handles.is_null() {
-        return Err(Error::invalid("the handle array must not be null"));
-    }
-    let bad = |_| Error::invalid("the handle array is shorter than the entry count");
-    if handles.len(env).map_err(bad)? < n {
-        return Err(Error::invalid(
-            "the handle array is shorter than the entry count",
-        ));
-    }
     let Held {
         handles: hs,
         sockets,
@@ -172,7 +156,11 @@ fn poll_checked(
     hs.try_reserve(n)
         .map_err(|_| Error::invalid("cannot allocate the poll set"))?;
     hs.resize(n, 0);
-    handles.get_region(env, 0, hs).map_err(bad)?;
+    if !env.get_longs(handles, hs) {
+        return Err(Error::invalid(
+            "the handle array is null or shorter than the entry count",
+        ));
+    }
     let seen = close_epoch();
     sockets.clear();
     for (p, &h) in set.iter_mut().zip(hs.iter()) {
