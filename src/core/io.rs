@@ -266,6 +266,36 @@ mod tests {
     }
 
     #[test]
+    fn close_and_detach_move_the_close_epoch_before_the_fd_is_free() {
+        use std::sync::Arc;
+        let (a, b, _) = udp_pair_on_loopback(Mode::Blocking);
+        let before = crate::core::socket::close_epoch();
+        a.close();
+        let after_close = crate::core::socket::close_epoch();
+        assert!(after_close > before, "close counts");
+        a.close();
+        let b = Arc::new(b);
+        b.detach().unwrap();
+        let after_detach = crate::core::socket::close_epoch();
+        assert!(after_detach > after_close, "detach counts");
+        // SAFETY: detach handed the fd to us.
+        unsafe { libc::close(b.raw_fd()) };
+    }
+
+    #[test]
+    fn timeout_mode_waits_its_whole_timeout_from_the_first_eagain() {
+        let (rx, _tx, _) = udp_pair_on_loopback(Mode::Timeout(Duration::from_millis(80)));
+        let start = Instant::now();
+        let mut buf = [0u8; 4];
+        assert_eq!(
+            rx.recv_from(&mut &mut buf[..], 0).unwrap_err(),
+            Error::Timeout
+        );
+        let took = start.elapsed();
+        assert!(took >= Duration::from_millis(80), "{took:?}");
+    }
+
+    #[test]
     fn recvfrom_reports_the_sender_in_every_mode() {
         for mode in [
             Mode::Blocking,
