@@ -240,8 +240,14 @@ impl Epoll {
         max: usize,
         timeout: Option<Duration>,
     ) -> Result<usize> {
-        let deadline = timeout.and_then(|t| Instant::now().checked_add(t));
-        let intr = if timeout == Some(Duration::ZERO) || self.wake.is_none() {
+        // A zero timeout reads no clock: its epoll_wait is given 0 ms and never waits again.
+        let zero = timeout == Some(Duration::ZERO);
+        let deadline = if zero {
+            None
+        } else {
+            timeout.and_then(|t| Instant::now().checked_add(t))
+        };
+        let intr = if zero || self.wake.is_none() {
             None
         } else {
             interrupt::Wait::enter()
@@ -249,6 +255,7 @@ impl Epoll {
         loop {
             self.check_open()?;
             let mut ms = match (timeout, deadline) {
+                _ if zero => 0,
                 (None, _) => -1,
                 (Some(_), None) => i32::MAX,
                 (Some(_), Some(d)) => ceil_millis(d.saturating_duration_since(Instant::now())),
@@ -279,11 +286,11 @@ impl Epoll {
                 events[n] = bits as i32;
                 n += 1;
             }
-            let time_left = match (timeout, deadline) {
+            let time_left = || match (timeout, deadline) {
                 (None, _) | (Some(_), None) => true,
                 (Some(_), Some(d)) => Instant::now() < d,
             };
-            if n > 0 || (rc == 0 && (intr.is_none() || !time_left)) {
+            if n > 0 || (rc == 0 && (intr.is_none() || !time_left())) {
                 return Ok(n);
             }
         }

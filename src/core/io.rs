@@ -32,14 +32,18 @@ impl Socket {
         flags: i32,
         mut attempt: impl FnMut(RawFd) -> io::Result<T>,
     ) -> Result<T> {
-        let deadline = mode.deadline();
+        // The deadline is fixed at the first EAGAIN, not before the first attempt: an operation
+        // that completes at once (the common case) reads no clock.
+        let mut deadline: Option<Option<std::time::Instant>> = None;
         let may_wait = mode != Mode::NonBlocking && flags & libc::MSG_DONTWAIT == 0;
         loop {
             self.check_open()?;
             match attempt(self.raw_fd()) {
                 Ok(v) => return Ok(v),
                 Err(e) if e.raw_os_error() == Some(libc::EINTR) => {}
-                Err(e) if may_wait && sys::would_block(&e) => self.wait(events, deadline)?,
+                Err(e) if may_wait && sys::would_block(&e) => {
+                    self.wait(events, *deadline.get_or_insert_with(|| mode.deadline()))?
+                }
                 Err(e) => return Err(e.into()),
             }
         }
@@ -259,6 +263,36 @@ mod tests {
             .unwrap();
         let to = rx.local_addr().unwrap();
         (rx, tx, to)
+    }
+
+    #[test]
+    fn close_and_detach_move_the_close_epoch_before_the_fd_is_free() {
+        use std::sync::Arc;
+        let (a, b, _) = udp_pair_on_loopback(Mode::Blocking);
+        let before = crate::core::socket::close_epoch();
+        a.close();
+        let after_close = crate::core::socket::close_epoch();
+        assert!(after_close > before, "close counts");
+        a.close();
+        let b = Arc::new(b);
+        b.detach().unwrap();
+        let after_detach = crate::core::socket::close_epoch();
+        assert!(after_detach > after_close, "detach counts");
+        // SAFETY: detach handed the fd to us.
+        unsafe { libc::close(b.raw_fd()) };
+    }
+
+    #[test]
+    fn timeout_mode_waits_its_whole_timeout_from_the_first_eagain() {
+        let (rx, _tx, _) = udp_pair_on_loopback(Mode::Timeout(Duration::from_millis(80)));
+        let start = Instant::now();
+        let mut buf = [0u8; 4];
+        assert_eq!(
+            rx.recv_from(&mut &mut buf[..], 0).unwrap_err(),
+            Error::Timeout
+        );
+        let took = start.elapsed();
+        assert!(took >= Duration::from_millis(80), "{took:?}");
     }
 
     #[test]

@@ -13,7 +13,7 @@
 
 use std::mem::ManuallyDrop;
 use std::os::fd::{AsRawFd, FromRawFd, RawFd};
-use std::sync::atomic::{fence, AtomicBool, Ordering::Acquire, Ordering::SeqCst};
+use std::sync::atomic::{fence, AtomicBool, AtomicU64, Ordering::Acquire, Ordering::SeqCst};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -35,6 +35,19 @@ pub struct Socket {
     closed: AtomicBool,
     detached: AtomicBool,
     wake: Wake,
+}
+
+/// Counts the sockets closed (or detached) in this process, from 1 (so 0 is never current).
+///
+/// A prepared poll set (`Poller.Prepared`) records the count it saw before it checked its
+/// sockets open; while the count is unchanged none of them can have been closed since, so its
+/// fds are still theirs (a socket's fd is released only after [`Socket::close`] has counted).
+static CLOSES: AtomicU64 = AtomicU64::new(1);
+
+/// The number of socket closes so far (see [`CLOSES`]): read it before checking sockets open,
+/// and again after using their fds; if it has not moved, none was closed in between.
+pub fn close_epoch() -> u64 {
+    CLOSES.load(SeqCst)
 }
 
 /// The longest poll of a wait that could not make its wake eventfd (see `Socket::wait_fd`).
@@ -186,6 +199,7 @@ impl Socket {
         if self.closed.swap(true, SeqCst) {
             return;
         }
+        CLOSES.fetch_add(1, SeqCst);
         self.wake.signal();
     }
 
@@ -199,6 +213,7 @@ impl Socket {
         if self.closed.swap(true, SeqCst) {
             return Err(Error::Closed);
         }
+        CLOSES.fetch_add(1, SeqCst);
         self.detached.store(true, SeqCst);
         self.wake.signal();
         let mut nap = Duration::from_micros(20);
@@ -347,6 +362,10 @@ impl Socket {
 
 impl Drop for Socket {
     fn drop(&mut self) {
+        if !self.closed.load(SeqCst) {
+            // Released without close() (an error path): its fd number is free from here on.
+            CLOSES.fetch_add(1, SeqCst);
+        }
         if !self.detached.load(SeqCst) {
             // SAFETY: dropped exactly once, here.
             unsafe { ManuallyDrop::drop(&mut self.inner) };

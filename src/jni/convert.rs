@@ -10,6 +10,8 @@ use crate::core::addr::{self, MAX_ENCODED_LEN};
 use crate::core::error::{gai_strerror, hstrerror, strerror, Error, Result};
 use crate::core::tls::TlsReason;
 
+use super::lean::RawEnv;
+
 /// The code for "timed out" on the hot path; must match `Errors.TIMEOUT` in Java.
 pub const TIMEOUT: jint = -1_000_000;
 /// Non-blocking TLS needs the socket readable; must match `Errors.TLS_WANT_READ`.
@@ -159,49 +161,45 @@ pub fn throw_null(env: &mut Env, what: &str) {
 }
 
 /// Reads an encoded address of `len` bytes from a Java array (no heap allocation).
-pub fn read_addr(env: &mut Env, array: &JByteArray, len: jint) -> Result<SockAddr> {
+pub fn read_addr(env: RawEnv, array: &JByteArray, len: jint) -> Result<SockAddr> {
     if array.is_null() {
         return Err(Error::invalid("address is null"));
     }
-    let total = array
-        .len(env)
-        .map_err(|_| Error::invalid("address array is unreadable"))?;
     let len = usize::try_from(len).map_err(|_| Error::invalid("negative address length"))?;
-    if len > total || len > MAX_ENCODED_LEN {
+    if len > env.array_len(array) || len > MAX_ENCODED_LEN {
         return Err(Error::invalid("address length out of range"));
     }
     let mut buf = [0i8; MAX_ENCODED_LEN];
-    array
-        .get_region(env, 0, &mut buf[..len])
-        .map_err(|_| Error::invalid("address array is unreadable"))?;
+    if !env.get_bytes(array, 0, &mut buf[..len]) {
+        return Err(Error::invalid("address array is unreadable"));
+    }
     addr::decode(bytes_of(&buf[..len]))
 }
 
 /// Checks that `out` can take any address [`write_addr`] may write (`2 + MAX_ENCODED_LEN`
 /// bytes). Called before the operation, so a bad buffer never costs a datagram or connection.
-pub fn check_addr_out(env: &mut Env, out: &JByteArray) -> Result<()> {
+pub fn check_addr_out(env: RawEnv, out: &JByteArray) -> Result<()> {
     if out.is_null() {
         return Err(Error::invalid("address buffer is null"));
     }
-    let room = out
-        .len(env)
-        .map_err(|_| Error::invalid("address buffer is unreadable"))?;
-    if room < MAX_ENCODED_LEN + 2 {
+    if env.array_len(out) < MAX_ENCODED_LEN + 2 {
         return Err(Error::invalid("address buffer is too small"));
     }
     Ok(())
 }
 
 /// Writes `addr` into `out` as `[len:u16][encoded]`; `out` must pass [`check_addr_out`].
-pub fn write_addr(env: &mut Env, out: &JByteArray, addr: &SockAddr) -> Result<()> {
+pub fn write_addr(env: RawEnv, out: &JByteArray, addr: &SockAddr) -> Result<()> {
     check_addr_out(env, out)?;
     let mut enc = [0u8; MAX_ENCODED_LEN];
     let n = addr::encode(addr, &mut enc);
     let mut buf = [0i8; MAX_ENCODED_LEN + 2];
     buf[..2].copy_from_slice(signed(&(n as u16).to_be_bytes()));
     buf[2..n + 2].copy_from_slice(signed(&enc[..n]));
-    out.set_region(env, 0, &buf[..n + 2])
-        .map_err(|_| Error::invalid("address buffer is unwritable"))
+    if !env.set_bytes(out, 0, &buf[..n + 2]) {
+        return Err(Error::invalid("address buffer is unwritable"));
+    }
+    Ok(())
 }
 
 /// A Java string as a Rust `String`; `None` for Java `null`. The copy is allocated fallibly: a

@@ -18,6 +18,7 @@ use socket2::MaybeUninitSlice;
 
 use super::boundary::guard;
 use super::convert::{check_addr_out, int_result, read_addr, write_addr, PANIC};
+use super::lean::RawEnv;
 use super::native_socket::SOCKETS;
 use crate::core::buf::{ReadBuf, WriteBuf};
 use crate::core::error::{Error, Result};
@@ -124,10 +125,10 @@ pub extern "system" fn Java_org_sockbridge_DirectBuffers_nRecvFromDirect<'l>(
 ) -> jint {
     guard(&mut env, PANIC, |env| {
         let r = SOCKETS.get(h).and_then(|s| {
-            check_addr_out(env, &addr_out)?;
+            check_addr_out(RawEnv::of(env), &addr_out)?;
             let mut region = Direct::new(env, &buf, position, len)?;
             let (n, from) = s.recv_from(&mut region, flags)?;
-            write_addr(env, &addr_out, &from)?;
+            write_addr(RawEnv::of(env), &addr_out, &from)?;
             Ok(n)
         });
         int_result(env, r)
@@ -148,7 +149,7 @@ pub extern "system" fn Java_org_sockbridge_DirectBuffers_nSendToDirect<'l>(
 ) -> jint {
     guard(&mut env, PANIC, |env| {
         let r = SOCKETS.get(h).and_then(|s| {
-            let to = read_addr(env, &addr, addr_len)?;
+            let to = read_addr(RawEnv::of(env), &addr, addr_len)?;
             s.send_to(&mut Direct::new(env, &buf, position, len)?, flags, &to)
         });
         int_result(env, r)

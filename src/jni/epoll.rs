@@ -5,10 +5,11 @@ use std::time::Duration;
 
 use jni::objects::{JClass, JIntArray};
 use jni::sys::{jint, jlong};
-use jni::{Env, EnvUnowned};
+use jni::EnvUnowned;
 
 use super::boundary::guard;
 use super::convert::{code, PANIC};
+use super::lean::{self, lean, RawEnv};
 use crate::core::epoll::Epoll;
 use crate::core::error::{Error, Result};
 use crate::core::registry::Registry;
@@ -131,16 +132,13 @@ pub extern "system" fn Java_org_sockbridge_Epoll_nWait<'l>(
     events: JIntArray<'l>,
     timeout_nanos: jlong,
 ) -> jint {
-    guard(&mut env, PANIC, |env| {
-        match wait(env, h, &fds, &events, timeout_nanos) {
-            Ok(n) => n as jint,
-            Err(e) => code(env, e),
-        }
+    lean(&mut env, |raw| {
+        wait(raw, h, &fds, &events, timeout_nanos).map(lean::count)
     })
 }
 
 fn wait(
-    env: &mut Env,
+    env: RawEnv,
     h: jlong,
     fds: &JIntArray,
     events: &JIntArray,
@@ -150,11 +148,9 @@ fn wait(
     if fds.is_null() || events.is_null() {
         return Err(Error::invalid("output arrays must not be null"));
     }
-    let bad = |_| Error::invalid("unreadable output array");
-    let room = fds
-        .len(env)
-        .map_err(bad)?
-        .min(events.len(env).map_err(bad)?)
+    let room = env
+        .array_len(fds)
+        .min(env.array_len(events))
         .min(MAX_EVENTS);
     let timeout = u64::try_from(timeout_nanos).ok().map(Duration::from_nanos);
     // Per-thread result buffers, reused: a wait allocates nothing once they have grown.
@@ -165,8 +161,9 @@ fn wait(
             e.resize(room, 0);
         }
         let n = ep.wait(&mut f[..room], &mut e[..room], timeout)?;
-        fds.set_region(env, 0, &f[..n]).map_err(bad)?;
-        events.set_region(env, 0, &e[..n]).map_err(bad)?;
+        if !(env.set_ints(fds, &f[..n]) && env.set_ints(events, &e[..n])) {
+            return Err(Error::invalid("unwritable output array"));
+        }
         Ok(n)
     })
 }

@@ -7,14 +7,14 @@
 use std::io;
 
 use jni::objects::JByteArray;
-use jni::Env;
 
 use super::convert::{bytes_of, bytes_of_mut};
+use super::lean::RawEnv;
 use crate::core::buf::{ReadBuf, WriteBuf};
 
 /// `array[offset .. offset + len]`, bounds-checked on every lending.
 pub struct JavaBytes<'a, 'local> {
-    env: &'a mut Env<'local>,
+    env: RawEnv,
     array: &'a JByteArray<'local>,
     offset: usize,
     len: usize,
@@ -23,7 +23,18 @@ pub struct JavaBytes<'a, 'local> {
 impl<'a, 'local> JavaBytes<'a, 'local> {
     /// Describes a region; returns `None` if `offset`/`len` are negative or `array` is null.
     pub fn new(
-        env: &'a mut Env<'local>,
+        env: &'a mut jni::Env<'local>,
+        array: &'a JByteArray<'local>,
+        offset: i32,
+        len: i32,
+    ) -> Option<JavaBytes<'a, 'local>> {
+        JavaBytes::with_raw(RawEnv::of(env), array, offset, len)
+    }
+
+    /// [`JavaBytes::new`] for the lean entry path; `env` is the calling thread's (from the
+    /// native call the region is used in).
+    pub fn with_raw(
+        env: RawEnv,
         array: &'a JByteArray<'local>,
         offset: i32,
         len: i32,
@@ -44,10 +55,7 @@ impl<'a, 'local> JavaBytes<'a, 'local> {
         commit: bool,
         f: impl FnOnce(&mut [i8]) -> io::Result<R>,
     ) -> io::Result<R> {
-        let total = self
-            .array
-            .len(self.env)
-            .map_err(|e| io::Error::other(format!("cannot access byte array: {e}")))?;
+        let total = self.env.array_len(self.array);
         let end = self
             .offset
             .checked_add(self.len)
@@ -76,8 +84,8 @@ struct Critical {
 }
 
 impl Critical {
-    fn get(env: &Env, array: &JByteArray, commit: bool) -> Option<Critical> {
-        let raw = env.get_raw();
+    fn get(env: RawEnv, array: &JByteArray, commit: bool) -> Option<Critical> {
+        let raw = env.raw();
         let array = array.as_raw();
         // SAFETY: `raw` is this thread's valid JNIEnv and `array` a live byte[] reference; the
         // JNI 1.2 table is present (jni 0.22 requires at least 1.4).

@@ -12,6 +12,7 @@ use super::convert::{
     write_addr, PANIC,
 };
 use super::java_bytes::JavaBytes;
+use super::lean::{count, lean, RawEnv};
 use crate::core::error::{Error, Result};
 use crate::core::mode::Mode;
 use crate::core::msg::{Ancillary, MAX_ANCILLARY};
@@ -40,6 +41,17 @@ fn unit_result(env: &mut Env, r: Result<()>) -> jint {
         Ok(()) => 0,
         Err(e) => code(env, e),
     }
+}
+
+/// [`region`] for the lean entry path.
+fn lean_region<'a, 'l>(
+    env: RawEnv,
+    buf: &'a JByteArray<'l>,
+    off: jint,
+    len: jint,
+) -> Result<JavaBytes<'a, 'l>> {
+    JavaBytes::with_raw(env, buf, off, len)
+        .ok_or_else(|| Error::invalid("null buffer or negative offset/length"))
 }
 
 fn region<'a, 'l>(
@@ -159,10 +171,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nFileno<'l>(
     _: JClass<'l>,
     h: jlong,
 ) -> jint {
-    guard(&mut env, PANIC, |env| match sock(h) {
-        Ok(s) => s.raw_fd(),
-        Err(e) => code(env, e),
-    })
+    lean(&mut env, |_| Ok(sock(h)?.raw_fd()))
 }
 
 #[no_mangle]
@@ -206,7 +215,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nBind<'l>(
     len: jint,
 ) -> jint {
     guard(&mut env, PANIC, |env| {
-        let r = sock(h).and_then(|s| s.bind(&read_addr(env, &addr, len)?));
+        let r = sock(h).and_then(|s| s.bind(&read_addr(RawEnv::of(env), &addr, len)?));
         unit_result(env, r)
     })
 }
@@ -233,11 +242,11 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nAccept<'l>(
     addr_out: JByteArray<'l>,
 ) -> jlong {
     guard(&mut env, jlong::from(PANIC), |env| {
-        let r = check_addr_out(env, &addr_out)
+        let r = check_addr_out(RawEnv::of(env), &addr_out)
             .and_then(|()| sock(h))
             .and_then(|s| s.accept(Mode::from_nanos(new_mode)));
         match r {
-            Ok((s, addr)) => match write_addr(env, &addr_out, &addr) {
+            Ok((s, addr)) => match write_addr(RawEnv::of(env), &addr_out, &addr) {
                 Ok(()) => SOCKETS.insert(s),
                 Err(e) => jlong::from(code(env, e)),
             },
@@ -255,7 +264,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nConnect<'l>(
     len: jint,
 ) -> jint {
     guard(&mut env, PANIC, |env| {
-        let r = sock(h).and_then(|s| s.connect(&read_addr(env, &addr, len)?));
+        let r = sock(h).and_then(|s| s.connect(&read_addr(RawEnv::of(env), &addr, len)?));
         unit_result(env, r)
     })
 }
@@ -269,7 +278,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nConnectEx<'l>(
     len: jint,
 ) -> jint {
     guard(&mut env, PANIC, |env| {
-        let r = sock(h).and_then(|s| s.connect_ex(&read_addr(env, &addr, len)?));
+        let r = sock(h).and_then(|s| s.connect_ex(&read_addr(RawEnv::of(env), &addr, len)?));
         match r {
             Ok(errno) => errno,
             Err(e) => code(env, e),
@@ -287,9 +296,10 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nSend<'l>(
     len: jint,
     flags: jint,
 ) -> jint {
-    guard(&mut env, PANIC, |env| {
-        let r = sock(h).and_then(|s| s.send(&mut region(env, &buf, off, len)?, flags));
-        int_result(env, r)
+    lean(&mut env, |raw| {
+        let s = sock(h)?;
+        s.send(&mut lean_region(raw, &buf, off, len)?, flags)
+            .map(count)
     })
 }
 
@@ -321,12 +331,11 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nSendTo<'l>(
     addr: JByteArray<'l>,
     addr_len: jint,
 ) -> jint {
-    guard(&mut env, PANIC, |env| {
-        let r = sock(h).and_then(|s| {
-            let to = read_addr(env, &addr, addr_len)?;
-            s.send_to(&mut region(env, &buf, off, len)?, flags, &to)
-        });
-        int_result(env, r)
+    lean(&mut env, |raw| {
+        let s = sock(h)?;
+        let to = read_addr(raw, &addr, addr_len)?;
+        s.send_to(&mut lean_region(raw, &buf, off, len)?, flags, &to)
+            .map(count)
     })
 }
 
@@ -340,9 +349,10 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nRecv<'l>(
     len: jint,
     flags: jint,
 ) -> jint {
-    guard(&mut env, PANIC, |env| {
-        let r = sock(h).and_then(|s| s.recv(&mut region(env, &buf, off, len)?, flags));
-        int_result(env, r)
+    lean(&mut env, |raw| {
+        let s = sock(h)?;
+        s.recv(&mut lean_region(raw, &buf, off, len)?, flags)
+            .map(count)
     })
 }
 
@@ -357,14 +367,12 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nRecvFrom<'l>(
     flags: jint,
     addr_out: JByteArray<'l>,
 ) -> jint {
-    guard(&mut env, PANIC, |env| {
-        let r = sock(h).and_then(|s| {
-            check_addr_out(env, &addr_out)?;
-            let (n, from) = s.recv_from(&mut region(env, &buf, off, len)?, flags)?;
-            write_addr(env, &addr_out, &from)?;
-            Ok(n)
-        });
-        int_result(env, r)
+    lean(&mut env, |raw| {
+        let s = sock(h)?;
+        check_addr_out(raw, &addr_out)?;
+        let (n, from) = s.recv_from(&mut lean_region(raw, &buf, off, len)?, flags)?;
+        write_addr(raw, &addr_out, &from)?;
+        Ok(count(n))
     })
 }
 
@@ -396,7 +404,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nName<'l>(
             } else {
                 s.local_addr()?
             };
-            write_addr(env, &addr_out, &addr)
+            write_addr(RawEnv::of(env), &addr_out, &addr)
         });
         unit_result(env, r)
     })
@@ -543,7 +551,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nSendMsg<'l>(
             let to = if addr.is_null() {
                 None
             } else {
-                Some(read_addr(env, &addr, addr_len)?)
+                Some(read_addr(RawEnv::of(env), &addr, addr_len)?)
             };
             // The data is lent to each sendmsg call, not copied.
             let len = array_len(env, &data, i32::MAX as usize, "data")? as jint;
@@ -572,7 +580,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nRecvMsg<'l>(
             if data.is_null() || anc_out.is_null() {
                 return Err(Error::invalid("buffers must not be null"));
             }
-            check_addr_out(env, &addr_out)?;
+            check_addr_out(RawEnv::of(env), &addr_out)?;
             let space =
                 usize::try_from(anc_space).map_err(|_| Error::invalid("negative ancbufsize"))?;
             // Every output array is checked before the call, so a bad one never costs a
@@ -600,7 +608,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nRecvMsg<'l>(
             if !ok {
                 return Err(Error::invalid("output arrays are too small"));
             }
-            write_addr(env, &addr_out, &got.addr)?;
+            write_addr(RawEnv::of(env), &addr_out, &got.addr)?;
             Ok(got.len)
         });
         int_result(env, r)

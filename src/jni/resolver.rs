@@ -6,6 +6,7 @@ use jni::{Env, EnvUnowned};
 
 use super::boundary::{guard, object};
 use super::convert::{opt_string, read_addr, string_array, throw, PANIC};
+use super::lean::RawEnv;
 use crate::core::addr::{self, MAX_ENCODED_LEN};
 use crate::core::error::{Error, Result};
 use crate::core::resolve::{self, HostEntry};
@@ -74,7 +75,7 @@ pub extern "system" fn Java_org_sockbridge_Resolver_nGetNameInfo<'l>(
     flags: jint,
 ) -> jobjectArray {
     object(&mut env, |env| {
-        let a = read_addr(env, &address, len)?;
+        let a = read_addr(RawEnv::of(env), &address, len)?;
         let (host, serv) = resolve::getnameinfo(&a, flags)?;
         string_array(env, &[host, serv])
     })

@@ -142,6 +142,36 @@ case('poll a socket closed after register', lambda: p2.poll(0) == [(dfd, select.
 p2.register(c, select.POLLOUT)   # with a live socket beside it
 case('poll a closed socket beside a live one', lambda: sorted(p2.poll(0)) == sorted(
     [(dfd, select.POLLNVAL), (c.fileno(), select.POLLOUT)]) or p2.poll(0))
+# A poll object polled again and again (its fd array is kept between calls): a mask changed,
+# a socket closed, its fd number taken by a new socket (CPython polls the raw number).
+u1 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u1.bind(('127.0.0.1', 0))
+u2 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u2.bind(('127.0.0.1', 0))
+u2.sendto(b'x', u1.getsockname())
+p3 = select.poll()
+p3.register(u1, select.POLLIN)
+p3.register(u2, select.POLLIN)
+u1fd = u1.fileno()
+
+
+def named(result):
+    return sorted(('u1' if fd == u1fd else 'u2' if fd == u2.fileno() else 'other', ev) for fd, ev in result)
+
+
+case('repeated poll', lambda: [named(p3.poll(0)) for _ in range(3)])
+case('repeated poll after modify', lambda: (p3.modify(u2, select.POLLOUT), [named(p3.poll(0)) for _ in range(2)]))
+case('repeated poll after modify back', lambda: (p3.modify(u2, select.POLLIN), named(p3.poll(0))))
+u1.close()
+case('repeated poll of a closed socket', lambda: [named(p3.poll(0)) for _ in range(2)])
+u3 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)   # takes u1's number (the lowest free)
+case('closed socket number reused', lambda: u3.fileno() == u1fd)
+case('poll a closed socket whose number was reused', lambda: [named(p3.poll(0)) for _ in range(2)])
+case('poll it with a timeout', lambda: named(p3.poll(50)))
+u3.close()
+case('reused number closed again', lambda: named(p3.poll(0)))
+case('unregister the closed socket by number', lambda: (p3.unregister(u1fd), named(p3.poll(0))))
+u2.close()
 ep.close()
 case('closed epoll register', lambda: ep.register(0))
 case('closed epoll register bad args', lambda: ep.register(object(), 'x'))

@@ -237,6 +237,100 @@ public final class Poller {
         return Errors.check(nPoll(fds, handles, events, revents, count, timeoutNanos));
     }
 
+    /**
+     * A poll set kept ready across calls, as CPython's {@code select.poll} keeps its
+     * {@code pollfd} array: {@link #load} copies the entries (after a change), then each
+     * {@link #poll} is one native call that, with a zero timeout and no socket closed in the
+     * process since the set's sockets were last checked, is one {@code poll(2)} with no per-socket
+     * work. Entries are the same as {@link #pollInto}'s (a socket by its {@link #pollHandle},
+     * else an fd); a socket closed while in the set gives {@code EBADF}, and closing one from
+     * another thread ends a waiting poll with {@code EBADF}. The caller keeps the sockets reachable.
+     * Not thread-safe: one thread at a time may use an instance.
+     */
+    public static final class Prepared {
+        private static final int HEADER = 16;
+        private static final int POLLFD = 8;
+        private static final int SLOT = POLLFD + 4;
+
+        private java.nio.ByteBuffer buf;
+        private int slots = -1;
+        private long[] handles = new long[0];
+        private int count;
+
+        /** An empty set. */
+        public Prepared() {}
+
+        /**
+         * Replaces the entries with the first {@code count} of the arrays: entry {@code i} is the
+         * socket whose {@link #pollHandle} is {@code handles[i]}, or the fd {@code fds[i]} when
+         * that handle is 0, watched for {@code events[i]}.
+         */
+        public void load(int[] fds, long[] handles, short[] events, int count) {
+            if (count < 0 || count > fds.length || count > handles.length || count > events.length) {
+                throw new IllegalArgumentException("count " + count + " is negative or exceeds an array");
+            }
+            if (count > slots) {
+                int size = Math.max(8, Math.max(count, slots * 2));
+                buf = java.nio.ByteBuffer.allocateDirect(HEADER + SLOT * size).order(java.nio.ByteOrder.nativeOrder());
+                slots = size;
+            }
+            if (this.handles.length < count) {
+                this.handles = new long[Math.max(count, this.handles.length * 2)];
+            }
+            buf.putLong(0, 0); // the sockets are checked again on the next poll
+            for (int i = 0; i < count; i++) {
+                int at = HEADER + POLLFD * i;
+                buf.putInt(at, fds[i]);
+                buf.putShort(at + 4, events[i]);
+                buf.putShort(at + 6, (short) 0);
+            }
+            System.arraycopy(handles, 0, this.handles, 0, count);
+            this.count = count;
+        }
+
+        /** Changes the event mask of entry {@code i} (same sockets: nothing to check again). */
+        public void setEvents(int i, short events) {
+            if (i < 0 || i >= count) {
+                throw new IndexOutOfBoundsException("entry " + i + " of " + count);
+            }
+            buf.putShort(HEADER + POLLFD * i + 4, events);
+        }
+
+        /** The number of entries. */
+        public int size() {
+            return count;
+        }
+
+        /**
+         * One poll; {@code timeoutNanos} &lt; 0 waits without end. Returns how many entries are
+         * ready: {@link #ready}{@code (0 .. n-1)} are their positions, in order.
+         */
+        public int poll(long timeoutNanos) throws SocketError {
+            if (slots < 0) {
+                load(new int[0], new long[0], new short[0], 0);
+            }
+            return Errors.check(nPollPrepared(buf, handles, count, timeoutNanos));
+        }
+
+        /** The position of the {@code j}th ready entry of the last {@link #poll}. */
+        public int ready(int j) {
+            if (j < 0 || j >= count) {
+                throw new IndexOutOfBoundsException("ready entry " + j + " of " + count);
+            }
+            return buf.getInt(HEADER + POLLFD * slots + 4 * j);
+        }
+
+        /** The events the last {@link #poll} reported for entry {@code i}. */
+        public short revents(int i) {
+            if (i < 0 || i >= count) {
+                throw new IndexOutOfBoundsException("entry " + i + " of " + count);
+            }
+            return buf.getShort(HEADER + POLLFD * i + 6);
+        }
+    }
+
+    private static native int nPollPrepared(java.nio.ByteBuffer set, long[] handles, int count, long timeoutNanos);
+
     private static native int nPoll(int[] fds, long[] handles, short[] events, short[] revents, int count,
             long timeoutNanos);
 

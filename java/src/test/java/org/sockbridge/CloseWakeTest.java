@@ -174,6 +174,17 @@ public class CloseWakeTest {
         closeEndsIt(() -> Poller.select(List.of(s), List.of(), List.of(), null), s::close);
     }
 
+    /** A prepared poll set, first polled without waiting (so its quick path is armed), then blocking. */
+    @Test
+    public void closeWakesABlockedPreparedPoll() throws Exception {
+        NativeSocket s = Net.udp4();
+        Poller.Prepared set = new Poller.Prepared();
+        set.load(new int[] {s.fileno()}, new long[] {Poller.pollHandle(s)}, new short[] {(short) SocketConstants.POLLIN}, 1);
+        assertEquals(0, set.poll(0));
+        assertEquals(0, set.poll(0));
+        closeEndsIt(() -> set.poll(-1), s::close);
+    }
+
     @Test
     public void closeWakesABlockedEpollWait() throws Exception {
         Epoll ep = new Epoll();

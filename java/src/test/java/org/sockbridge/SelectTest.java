@@ -175,4 +175,72 @@ public class SelectTest {
             assertEquals(List.of(master.getFD()), s.write);
         }
     }
+
+    /**
+     * A prepared set keeps its entries across polls; a socket closed while in it gives EBADF on
+     * the next zero-timeout poll (the quick path sees the close), also once a new socket holds
+     * its fd number and is readable: the set never reports the newcomer under the closed entry.
+     */
+    @Test
+    public void preparedPollKeepsItsSetAndNoticesACloseAndAReusedFd() throws Exception {
+        NativeSocket a = Net.udp4();
+        NativeSocket b = Net.udp4();
+        NativeSocket sender = Net.udp4();
+        try {
+            sender.sendTo(new byte[] {1}, b.getSockName());
+            Poller.Prepared set = new Poller.Prepared();
+            int[] fds = {a.fileno(), b.fileno(), sender.fileno()};
+            long[] handles = {Poller.pollHandle(a), Poller.pollHandle(b), 0};
+            short[] events = {(short) POLLIN, (short) POLLIN, (short) POLLOUT};
+            set.load(fds, handles, events, 3);
+            long limit = System.nanoTime() + 5_000_000_000L;
+            while (set.poll(0) < 2 && System.nanoTime() < limit) {
+                Thread.sleep(1);
+            }
+            for (int round = 0; round < 5; round++) {
+                assertEquals(2, set.poll(round % 2 == 0 ? 0 : 1_000_000_000L));
+                assertEquals(1, set.ready(0));
+                assertEquals(2, set.ready(1));
+                assertEquals(POLLIN, set.revents(1));
+                assertEquals(POLLOUT, set.revents(2));
+                assertEquals(0, set.revents(0));
+            }
+            set.setEvents(2, (short) 0);
+            assertEquals(1, set.poll(0));
+            assertEquals(1, set.ready(0));
+            int fd = a.fileno();
+            a.close();
+            assertEquals(9, Net.expectError(() -> set.poll(0)).errno());
+            NativeSocket reuse = Net.udp4();
+            try {
+                assertEquals("the lowest free fd is a's", fd, reuse.fileno());
+                sender.sendTo(new byte[] {2}, reuse.getSockName());
+                Thread.sleep(20);
+                assertEquals(9, Net.expectError(() -> set.poll(0)).errno());
+                assertEquals(9, Net.expectError(() -> set.poll(1_000_000L)).errno());
+            } finally {
+                reuse.close();
+            }
+            set.load(new int[] {b.fileno()}, new long[] {Poller.pollHandle(b)}, new short[] {(short) POLLIN}, 1);
+            assertEquals(1, set.poll(0));
+            assertEquals(1, set.poll(0));
+            assertEquals(0, set.ready(0));
+        } finally {
+            a.close();
+            b.close();
+            sender.close();
+        }
+    }
+
+    @Test
+    public void preparedPollRefusesBadArguments() throws Exception {
+        Poller.Prepared set = new Poller.Prepared();
+        assertEquals(0, set.poll(0));
+        assertThrows(IllegalArgumentException.class, () -> set.load(new int[1], new long[1], new short[1], 2));
+        assertThrows(IllegalArgumentException.class, () -> set.load(new int[1], new long[1], new short[1], -1));
+        assertThrows(IndexOutOfBoundsException.class, () -> set.ready(0));
+        assertThrows(IndexOutOfBoundsException.class, () -> set.setEvents(0, (short) 1));
+        set.load(new int[] {-1}, new long[] {12345L << 32 | 7}, new short[] {1}, 1);
+        assertEquals("a forged handle is a closed socket", 9, Net.expectError(() -> set.poll(0)).errno());
+    }
 }

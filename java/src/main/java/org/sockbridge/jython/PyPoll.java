@@ -65,6 +65,10 @@ public final class PyPoll extends PyObject {
     /** Jython fd objects registered -> their kernel fd (which may be closed by now). */
     private final Map<PyObject, Integer> objectFds = new HashMap<>();
     private boolean polling;
+    /** The entries as the native poll takes them, kept across calls (rebuilt after a change). */
+    private final Poller.Prepared prepared = new Poller.Prepared();
+    /** True when the entries changed since {@link #prepared} was loaded. */
+    private boolean dirty = true;
 
     PyPoll() {
         super(TYPE);
@@ -150,6 +154,7 @@ public final class PyPoll extends PyObject {
             i = pos;
             forgetObject(i);
         }
+        dirty = true;
         fds[i] = kernelFd;
         events[i] = (short) mask;
         NativeSocket s = target instanceof NativeSocket ? (NativeSocket) target : null;
@@ -181,6 +186,11 @@ public final class PyPoll extends PyObject {
             throw new PyException(Py.IOError, new PyTuple(Py.newInteger(2), Py.newString("No such file or directory")));
         }
         events[pos] = (short) mask;
+        if (!dirty && !polling) {
+            prepared.setEvents(pos, (short) mask);
+        } else {
+            dirty = true;
+        }
     }
 
     private int kernelFd(PyObject fd) {
@@ -203,6 +213,7 @@ public final class PyPoll extends PyObject {
             throw Py.KeyError(Py.newInteger(kernelFd));
         }
         int i = pos;
+        dirty = true;
         forgetObject(i);
         int tail = count - i - 1;
         System.arraycopy(fds, i + 1, fds, i, tail);
@@ -257,39 +268,60 @@ public final class PyPoll extends PyObject {
         }
         polling = true;
         int n = count;
-        int[] f = fds;
-        short[] ev = events;
-        short[] rev = revents;
         NativeSocket[] held = sockets;
+        int ready;
+        boolean fallback = false;
         try {
-            Poller.pollInto(f, handles, ev, rev, n, nanos);
+            if (dirty) {
+                dirty = false;
+                prepared.load(fds, handles, events, n);
+            }
+            ready = prepared.poll(nanos);
         } catch (SocketError e) {
             if (e.errno() != EBADF || !pollWithoutClosed(n, held)) {
                 throw PySelect.error(e, null);
             }
+            fallback = true;
+            ready = 0;
         } finally {
             polling = false;
             Reference.reachabilityFence(held);
         }
-        int ready = 0;
-        for (int i = 0; i < n; i++) {
-            if (rev[i] != 0) {
-                if ((rev[i] & SocketConstants.POLLNVAL) != 0 && ioObjects[i] != null
-                        && Poller.inMemory(ioObjects[i])) {
-                    // A child-process pipe Java drained and closed: its data (or EOF) is readable.
-                    rev[i] = (short) (ev[i] & SocketConstants.POLLIN);
-                    if (rev[i] == 0) {
-                        continue;
-                    }
-                }
-                ready++;
-            }
+        if (fallback) {
+            return resultOf(n, events, revents);
         }
         PyObject[] out = new PyObject[ready];
         int j = 0;
-        for (int i = 0; i < n && j < ready; i++) {
+        for (int k = 0; k < ready; k++) {
+            int i = prepared.ready(k);
+            int rev = reported(i, prepared.revents(i), events[i]);
+            if (rev != 0) {
+                out[j++] = new PyTuple(keys[i], Py.newInteger(rev));
+            }
+        }
+        return new PyList(j == ready ? out : Arrays.copyOf(out, j));
+    }
+
+    /**
+     * What poll() reports for entry i with revents rev: a child-process pipe Java drained and
+     * closed (POLLNVAL) has its data or EOF readable.
+     */
+    private int reported(int i, short rev, short ev) {
+        if ((rev & SocketConstants.POLLNVAL) != 0 && ioObjects[i] != null && Poller.inMemory(ioObjects[i])) {
+            return ev & SocketConstants.POLLIN;
+        }
+        return rev & 0xffff;
+    }
+
+    /** The result list from a full revents array. */
+    private PyObject resultOf(int n, short[] ev, short[] rev) {
+        java.util.ArrayList<PyObject> out = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
             if (rev[i] != 0) {
-                out[j++] = new PyTuple(keys[i], Py.newInteger(rev[i] & 0xffff));
+                int r = reported(i, rev[i], ev[i]);
+                if (r != 0) {
+                    out.add(new PyTuple(keys[i], Py.newInteger(r)));
+                }
             }
         }
         return new PyList(out);
@@ -299,39 +331,27 @@ public final class PyPoll extends PyObject {
 
     /**
      * After EBADF from a poll over sockets: if some registered socket objects are closed, polls
-     * once more without waiting, with those reported as POLLNVAL, as CPython reports a closed
-     * fd. False if none is closed (the error stands).
+     * once more without waiting, with those entries watched by the fd number they had, as
+     * CPython polls the raw fd: POLLNVAL while the number is free, the events of whatever
+     * holds it now if it was reused. False if none is closed (the error stands).
      */
     private boolean pollWithoutClosed(int n, NativeSocket[] held) {
-        boolean[] closed = null;
+        long[] h = null;
         for (int i = 0; i < n; i++) {
             if (held[i] != null && isClosed(held[i])) {
-                if (closed == null) {
-                    closed = new boolean[n];
+                if (h == null) {
+                    h = Arrays.copyOf(handles, n);
                 }
-                closed[i] = true;
+                h[i] = 0; // polled by its fd number alone
             }
         }
-        if (closed == null) {
+        if (h == null) {
             return false;
         }
-        int[] f = Arrays.copyOf(fds, n);
-        long[] h = Arrays.copyOf(handles, n);
-        for (int i = 0; i < n; i++) {
-            if (closed[i]) {
-                f[i] = -1; // poll(2) skips a negative fd
-                h[i] = 0;
-            }
-        }
         try {
-            Poller.pollInto(f, h, events, revents, n, 0);
+            Poller.pollInto(Arrays.copyOf(fds, n), h, events, revents, n, 0);
         } catch (SocketError e) {
             throw PySelect.error(e, null);
-        }
-        for (int i = 0; i < n; i++) {
-            if (closed[i]) {
-                revents[i] = (short) SocketConstants.POLLNVAL;
-            }
         }
         return true;
     }

@@ -1812,6 +1812,14 @@ public class ApiFuzzTest {
                 }
                 break;
             }
+            case "Poller.nPollPrepared": {
+                // As nPoll: the set's raw fds are woken by no close. At most 50 ms.
+                long t = (Long) a[3];
+                if (t < 0 || t > 50_000_000L) {
+                    a[3] = (long) r.nextInt(50_000_001);
+                }
+                break;
+            }
             case "NativeSocket.nGetOptInt":
             case "NativeSocket.nGetOptBytes":
                 // getsockopt(SO_PEERPIDFD) installs a pidfd nobody would know to close.
