@@ -183,3 +183,80 @@ case('closed epoll fileno', lambda: ep.fileno())
 case('closed epoll close again', lambda: (ep.close(), ep.closed))
 c.close()
 a.close()
+
+
+# ---- poll objects shared between threads ------------------------------------------------------
+def unregister_during_poll():
+    """A thread unregisters an entry while another waits in poll(): the poll reports the entry
+    that became ready by its own fd (CPython polls its own copy of the array)."""
+    import threading
+    import time
+    pairs = [socket.socketpair() for _ in range(3)]
+    names = dict((s.fileno(), n) for n, (s, _) in zip('abc', pairs))
+    p = select.poll()
+    for s, _ in pairs:
+        p.register(s.fileno(), select.POLLIN)
+    res = []
+    t = threading.Thread(target=lambda: res.append(p.poll(5000)))
+    t.start()
+    time.sleep(0.5)
+    p.unregister(pairs[0][0].fileno())
+    pairs[1][1].send('x')
+    t.join()
+    after = p.poll(0)
+    for x, y in pairs:
+        x.close()
+        y.close()
+    return [(names[fd], ev) for fd, ev in res[0]], [(names[fd], ev) for fd, ev in after]
+
+
+case('unregister during a blocking poll', unregister_during_poll)
+
+
+def two_pollers_and_a_churner():
+    """Two threads poll one object while a third registers and unregisters: a poll either runs
+    or raises RuntimeError('concurrent poll() invocation'); every result names a registered fd
+    with POLLIN."""
+    import threading
+    import time
+    pairs = [socket.socketpair() for _ in range(3)]
+    for _, w in pairs:
+        w.send('x')
+    valid = set(s.fileno() for s, _ in pairs)
+    p = select.poll()
+    p.register(pairs[0][0], select.POLLIN)
+    p.register(pairs[1][0], select.POLLIN)
+    stop = time.time() + 1.5
+    kinds = set()
+    bad = []
+
+    def poller():
+        while time.time() < stop:
+            try:
+                for fd, ev in p.poll(0):
+                    if fd not in valid or ev != select.POLLIN:
+                        bad.append((fd, ev))
+            except RuntimeError as e:
+                kinds.add('RuntimeError: %s' % e)
+            except Exception as e:
+                kinds.add('%s: %s' % (type(e).__name__, e))
+
+    def churn():
+        while time.time() < stop:
+            try:
+                p.register(pairs[2][0], select.POLLIN)
+                p.unregister(pairs[2][0])
+            except Exception as e:
+                kinds.add('churn %s: %s' % (type(e).__name__, e))
+    ts = [threading.Thread(target=f) for f in (poller, poller, churn)]
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    for x, y in pairs:
+        x.close()
+        y.close()
+    return sorted(kinds - set(['RuntimeError: concurrent poll() invocation'])), bad[:5]
+
+
+case('two threads polling one object while a third registers', two_pollers_and_a_churner)

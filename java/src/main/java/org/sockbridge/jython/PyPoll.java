@@ -53,7 +53,6 @@ public final class PyPoll extends PyObject {
     private int[] fds = new int[8];
     private long[] handles = new long[8];
     private short[] events = new short[8];
-    private short[] revents = new short[8];
     /** The sockets watched by handle: kept reachable (a collected socket would be closed under the poll). */
     private NativeSocket[] sockets = new NativeSocket[8];
     /** The Java I/O objects registered (to recognise drained child-process pipes). */
@@ -64,7 +63,16 @@ public final class PyPoll extends PyObject {
     private final Map<Integer, Integer> index = new HashMap<>();
     /** Jython fd objects registered -> their kernel fd (which may be closed by now). */
     private final Map<PyObject, Integer> objectFds = new HashMap<>();
+    /*
+     * Threads: every field is read and written under this object's lock, except that a running
+     * poll() reads the entry arrays it took under the lock (while it waits, unlocked, and while it
+     * builds its result). A register/modify/unregister during that time first copies the arrays
+     * ({@link #unshare}), so the poll reports from the entries it polled, as CPython's poll does
+     * from its own pollfd array.
+     */
     private boolean polling;
+    /** True while a running poll() holds the current entry arrays. */
+    private boolean shared;
     /** The entries as the native poll takes them, kept across calls (rebuilt after a change). */
     private final Poller.Prepared prepared = new Poller.Prepared();
     /** True when the entries changed since {@link #prepared} was loaded. */
@@ -121,19 +129,31 @@ public final class PyPoll extends PyObject {
         return v.intValue();
     }
 
+    /** Copies the entry arrays before a change if a running poll() holds them (lock held). */
+    private void unshare() {
+        if (shared) {
+            fds = fds.clone();
+            handles = handles.clone();
+            events = events.clone();
+            sockets = sockets.clone();
+            ioObjects = ioObjects.clone();
+            keys = keys.clone();
+            shared = false;
+        }
+    }
+
     private void grow() {
         int size = fds.length * 2;
         fds = Arrays.copyOf(fds, size);
         handles = Arrays.copyOf(handles, size);
         events = Arrays.copyOf(events, size);
-        revents = Arrays.copyOf(revents, size);
         sockets = Arrays.copyOf(sockets, size);
         ioObjects = Arrays.copyOf(ioObjects, size);
         keys = Arrays.copyOf(keys, size);
     }
 
     /** {@code register(fd[, eventmask])}: watches fd, replacing an earlier mask. */
-    void register(PyObject fd, PyObject eventmask) {
+    synchronized void register(PyObject fd, PyObject eventmask) {
         int mask = eventmask == null ? DEFAULT_MASK : ushortMask(eventmask);
         Object target = target(fd);
         int kernelFd;
@@ -142,6 +162,7 @@ public final class PyPoll extends PyObject {
         } catch (SocketError e) {
             throw PySelect.error(e, Py.IOError);
         }
+        unshare();
         Integer pos = index.get(kernelFd);
         int i;
         if (pos == null) {
@@ -179,12 +200,13 @@ public final class PyPoll extends PyObject {
     }
 
     /** {@code modify(fd, eventmask)}: IOError ENOENT if fd is not registered. */
-    void modify(PyObject fd, PyObject eventmask) {
+    synchronized void modify(PyObject fd, PyObject eventmask) {
         int mask = ushortMask(eventmask);
         Integer pos = position(fd);
         if (pos == null) {
             throw new PyException(Py.IOError, new PyTuple(Py.newInteger(2), Py.newString("No such file or directory")));
         }
+        unshare();
         events[pos] = (short) mask;
         if (!dirty && !polling) {
             prepared.setEvents(pos, (short) mask);
@@ -206,12 +228,13 @@ public final class PyPoll extends PyObject {
     }
 
     /** {@code unregister(fd)}: KeyError(fd) if fd is not registered. */
-    void unregister(PyObject fd) {
+    synchronized void unregister(PyObject fd) {
         int kernelFd = kernelFd(fd);
         Integer pos = index.remove(kernelFd);
         if (pos == null) {
             throw Py.KeyError(Py.newInteger(kernelFd));
         }
+        unshare();
         int i = pos;
         dirty = true;
         forgetObject(i);
@@ -263,64 +286,80 @@ public final class PyPoll extends PyObject {
     /** {@code poll([timeout])}: [(fd, events)] ready within timeout milliseconds. */
     PyObject poll(PyObject timeout) {
         long nanos = timeoutNanos(timeout);
-        if (polling) {
-            throw Py.RuntimeError("concurrent poll() invocation");
-        }
-        polling = true;
-        int n = count;
-        NativeSocket[] held = sockets;
-        int ready;
-        boolean fallback = false;
-        try {
+        int n;
+        int[] f;
+        long[] h;
+        short[] ev;
+        NativeSocket[] held;
+        Object[] io;
+        PyObject[] k;
+        synchronized (this) {
+            if (polling) {
+                throw Py.RuntimeError("concurrent poll() invocation");
+            }
             if (dirty) {
+                prepared.load(fds, handles, events, count);
                 dirty = false;
-                prepared.load(fds, handles, events, n);
             }
-            ready = prepared.poll(nanos);
-        } catch (SocketError e) {
-            if (e.errno() != EBADF || !pollWithoutClosed(n, held)) {
-                throw PySelect.error(e, null);
+            polling = true;
+            shared = true;
+            n = count;
+            f = fds;
+            h = handles;
+            ev = events;
+            held = sockets;
+            io = ioObjects;
+            k = keys;
+        }
+        try {
+            int ready;
+            try {
+                ready = prepared.poll(nanos);
+            } catch (SocketError e) {
+                short[] rev = e.errno() == EBADF ? pollWithoutClosed(n, f, h, ev, held) : null;
+                if (rev == null) {
+                    throw PySelect.error(e, null);
+                }
+                return resultOf(n, ev, rev, io, k);
             }
-            fallback = true;
-            ready = 0;
+            PyObject[] out = new PyObject[ready];
+            int j = 0;
+            for (int r = 0; r < ready; r++) {
+                int i = prepared.ready(r);
+                int rev = reported(io[i], prepared.revents(i), ev[i]);
+                if (rev != 0) {
+                    out[j++] = new PyTuple(k[i], Py.newInteger(rev));
+                }
+            }
+            return new PyList(j == ready ? out : Arrays.copyOf(out, j));
         } finally {
-            polling = false;
+            synchronized (this) {
+                polling = false;
+                shared = false;
+            }
             Reference.reachabilityFence(held);
         }
-        if (fallback) {
-            return resultOf(n, events, revents);
-        }
-        PyObject[] out = new PyObject[ready];
-        int j = 0;
-        for (int k = 0; k < ready; k++) {
-            int i = prepared.ready(k);
-            int rev = reported(i, prepared.revents(i), events[i]);
-            if (rev != 0) {
-                out[j++] = new PyTuple(keys[i], Py.newInteger(rev));
-            }
-        }
-        return new PyList(j == ready ? out : Arrays.copyOf(out, j));
     }
 
     /**
-     * What poll() reports for entry i with revents rev: a child-process pipe Java drained and
+     * What poll() reports for an entry with revents rev: a child-process pipe Java drained and
      * closed (POLLNVAL) has its data or EOF readable.
      */
-    private int reported(int i, short rev, short ev) {
-        if ((rev & SocketConstants.POLLNVAL) != 0 && ioObjects[i] != null && Poller.inMemory(ioObjects[i])) {
+    private static int reported(Object ioObject, short rev, short ev) {
+        if ((rev & SocketConstants.POLLNVAL) != 0 && ioObject != null && Poller.inMemory(ioObject)) {
             return ev & SocketConstants.POLLIN;
         }
         return rev & 0xffff;
     }
 
     /** The result list from a full revents array. */
-    private PyObject resultOf(int n, short[] ev, short[] rev) {
+    private static PyObject resultOf(int n, short[] ev, short[] rev, Object[] io, PyObject[] k) {
         java.util.ArrayList<PyObject> out = new java.util.ArrayList<>();
         for (int i = 0; i < n; i++) {
             if (rev[i] != 0) {
-                int r = reported(i, rev[i], ev[i]);
+                int r = reported(io[i], rev[i], ev[i]);
                 if (r != 0) {
-                    out.add(new PyTuple(keys[i], Py.newInteger(r)));
+                    out.add(new PyTuple(k[i], Py.newInteger(r)));
                 }
             }
         }
@@ -333,27 +372,29 @@ public final class PyPoll extends PyObject {
      * After EBADF from a poll over sockets: if some registered socket objects are closed, polls
      * once more without waiting, with those entries watched by the fd number they had, as
      * CPython polls the raw fd: POLLNVAL while the number is free, the events of whatever
-     * holds it now if it was reused. False if none is closed (the error stands).
+     * holds it now if it was reused. Returns the revents, or null if none is closed (the error
+     * stands).
      */
-    private boolean pollWithoutClosed(int n, NativeSocket[] held) {
+    private static short[] pollWithoutClosed(int n, int[] f, long[] handlesPolled, short[] ev, NativeSocket[] held) {
         long[] h = null;
         for (int i = 0; i < n; i++) {
             if (held[i] != null && isClosed(held[i])) {
                 if (h == null) {
-                    h = Arrays.copyOf(handles, n);
+                    h = Arrays.copyOf(handlesPolled, n);
                 }
                 h[i] = 0; // polled by its fd number alone
             }
         }
         if (h == null) {
-            return false;
+            return null;
         }
+        short[] revents = new short[n];
         try {
-            Poller.pollInto(Arrays.copyOf(fds, n), h, events, revents, n, 0);
+            Poller.pollInto(Arrays.copyOf(f, n), h, ev, revents, n, 0);
         } catch (SocketError e) {
             throw PySelect.error(e, null);
         }
-        return true;
+        return revents;
     }
 
     private static boolean isClosed(NativeSocket s) {
