@@ -209,6 +209,17 @@ impl Socket {
                     }
                     self.wait(POLLOUT, deadline)?;
                     if let Some(e) = self.inner().take_error()? {
+                        if mode == Mode::Blocking {
+                            // A blocking connect(2) that fails leaves the socket unconnected, so
+                            // the next connect starts afresh; after a failed non-blocking one the
+                            // kernel still holds it "connecting" and answers the next connect with
+                            // ECONNABORTED (which is what CPython's timeout mode shows too). One
+                            // more connect(2) here collects that answer and resets the socket.
+                            // SAFETY: as above.
+                            unsafe {
+                                libc::connect(self.raw_fd(), addr.as_ptr().cast(), addr.len())
+                            };
+                        }
                         return Err(e.into());
                     }
                     // Connect once more so the kernel marks the socket connected, as a

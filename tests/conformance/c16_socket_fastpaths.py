@@ -158,6 +158,43 @@ def raw_closed():
 
 case('_socket.socket after close', raw_closed)
 
+
+def connect_after_refused(timeout):
+    """A connect refused, then connect again on the same socket: in blocking mode the socket
+    starts afresh (refused again, then a live listener accepts it, then EISCONN); in timeout
+    mode the kernel answers the second connect with ECONNABORTED, on CPython as here. (A third
+    connect in timeout mode is a documented difference: EISCONN here, None on CPython.)"""
+    port = dead_port()
+    lis = listener()
+    out = []
+    s = socket.socket()
+    s.settimeout(timeout)
+    out.append(s.connect_ex(('127.0.0.1', port)))
+    again = [lis.getsockname()] if timeout is None else []
+    for addr in [('127.0.0.1', port), lis.getsockname()] + again:
+        try:
+            out.append(s.connect(addr))
+        except socket.error as e:
+            out.append(e.args)
+    s.close()
+    lis.close()
+    return out
+
+
+case('connect after a refused connect, blocking', lambda: connect_after_refused(None))
+
+
+def uninitialised():
+    """A _socket.socket made by __new__ alone (no __init__): no socket, fileno -1, close does
+    nothing, and socket.socket(_sock=...) wraps it."""
+    r = _socket.socket.__new__(_socket.socket)
+    w = socket.socket(_sock=_socket.socket.__new__(_socket.socket))
+    return r.fileno(), r.close(), type(w).__name__, w.close()
+
+
+case('_socket.socket.__new__ without __init__', uninitialised)
+case('connect after a refused connect, timeout mode', lambda: connect_after_refused(5.0))
+
 # ---- socket.py's delegating methods -----------------------------------------------------------
 case('type(socket.socket.connect)', lambda: type(socket.socket.connect).__name__)
 case('socket.socket.connect repr', lambda: repr(socket.socket.connect))

@@ -56,7 +56,7 @@ public class PySocket extends PyObject implements NativeSocketHolder {
     private volatile PyObject timeout = Py.None;
     /** {@code _ref}: the holder count shared with dup()s and makefile() files (any object with
      * acquire/release/force_close: ssl puts its own there). */
-    private volatile PyObject ref = Py.None;
+    private volatile PyObject ref = PySocketRef.NONE;
     /** The last recvfrom sender and its Python address (one object: read and written atomically). */
     private Cached fromCache;
     /** The last sendto destination object and its SockAddr. */
@@ -160,7 +160,7 @@ public class PySocket extends PyObject implements NativeSocketHolder {
     }
 
     void setRef(PyObject v) {
-        ref = v == null ? Py.None : v;
+        ref = v == null ? PySocketRef.NONE : v;
     }
 
     /** The seconds the native layer gets for an endless timeout (as _socket._LONGEST_WAIT). */

@@ -38,11 +38,18 @@ public final class PySocketRef extends PyObject {
         }
     }
 
+    /** Null only in {@link #NONE}. */
     private final NativeSocket sock;
     /** The Python view of {@link #sock}, made when first asked for. */
     private volatile PyObject sockObject;
     @SuppressWarnings("unused") // through HOLDERS
     private volatile int holders = 1;
+
+    /**
+     * The reference of a socket object whose {@code __init__} never ran ({@code __new__} alone,
+     * {@code copy.copy}): no socket, so acquire/release/force_close do nothing.
+     */
+    static final PySocketRef NONE = new PySocketRef(null, Py.None);
 
     /** A reference with one holder (the socket object that made it). */
     PySocketRef(NativeSocket sock, PyObject sockObject) {
@@ -58,7 +65,7 @@ public final class PySocketRef extends PyObject {
 
     /** One holder fewer; the last one closes the socket. */
     void release() {
-        if ((int) HOLDERS.getAndAdd(this, -1) - 1 <= 0) {
+        if ((int) HOLDERS.getAndAdd(this, -1) - 1 <= 0 && sock != null) {
             sock.close();
         }
     }
@@ -66,7 +73,9 @@ public final class PySocketRef extends PyObject {
     /** Closes the socket whoever holds it. */
     void forceClose() {
         HOLDERS.setVolatile(this, 0);
-        sock.close();
+        if (sock != null) {
+            sock.close();
+        }
     }
 
     PyObject nativeObject() {
