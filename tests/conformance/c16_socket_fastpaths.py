@@ -289,3 +289,23 @@ case('send(str, "x")', lambda: (lambda c, a: c.send('abc', 'x'))(*tcp_pair()))
 case('send non-blocking full', lambda: (lambda c, a: (c.setblocking(False), [c.send('z' * 65536) for _ in range(400)]))(
     *tcp_pair()))
 expect('sendall with timeout to a reader', lambda: transfer(['q' * 500000]))
+
+
+def recv_trunc():
+    """recv/recvfrom with MSG_TRUNC report a datagram's real length (also past the 64 KiB the
+    plug-in receives into at first); the bytes that fit are the datagram's."""
+    out = []
+    u1, u2 = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)
+    for size in (100, 100000):
+        u1.send('C' * size)
+        r = u2.recv(4, socket.MSG_TRUNC)
+        out.append((len(r), r[:4]))
+    u1.send('D' * 10)
+    r, addr = u2.recvfrom(4, socket.MSG_TRUNC)
+    out.append((len(r), r[:4]))
+    u1.close()
+    u2.close()
+    return out
+
+
+case('recv/recvfrom with MSG_TRUNC', recv_trunc)

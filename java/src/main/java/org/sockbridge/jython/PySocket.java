@@ -370,6 +370,21 @@ public class PySocket extends PyObject implements NativeSocketHolder {
         return PyBridge.str(buf, n);
     }
 
+    /**
+     * The str of a receive into {@code buf[0..room)} that reported {@code count} bytes. The
+     * count can exceed the room (MSG_TRUNC on a datagram: its real length; MSG_OOB on an AF_UNIX
+     * stream: 1 with no room): CPython then returns a string of that length whose tail is
+     * whatever its buffer held; here the tail is zeros, never earlier data from the scratch array.
+     */
+    private static PyString received(byte[] buf, int room, int count) {
+        if (count <= room) {
+            return str(buf, count);
+        }
+        byte[] out = new byte[count];
+        System.arraycopy(buf, 0, out, 0, room);
+        return str(out, count);
+    }
+
     // ---- receiving ---------------------------------------------------------------------------
 
     /** {@code recv(bufsize[, flags])}. */
@@ -382,7 +397,7 @@ public class PySocket extends PyObject implements NativeSocketHolder {
         NativeSocket s = open();
         try {
             byte[] buf = scratch(RECV_SCRATCH, n);
-            return str(buf, s.recv(buf, 0, n, f));
+            return received(buf, n, s.recv(buf, 0, n, f));
         } catch (SocketError e) {
             throw PyBridge.pyError(e);
         }
@@ -399,7 +414,7 @@ public class PySocket extends PyObject implements NativeSocketHolder {
         byte[] buf = scratch(RECV_SCRATCH, n);
         try {
             NativeSocket.Received r = s.recvFrom(buf, 0, n, f);
-            return new PyTuple(str(buf, r.count), address(r.address));
+            return new PyTuple(received(buf, n, r.count), address(r.address));
         } catch (SocketError e) {
             throw PyBridge.pyError(e);
         }
