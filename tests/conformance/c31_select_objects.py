@@ -164,7 +164,30 @@ case('repeated poll after modify', lambda: (p3.modify(u2, select.POLLOUT), [name
 case('repeated poll after modify back', lambda: (p3.modify(u2, select.POLLIN), named(p3.poll(0))))
 u1.close()
 case('repeated poll of a closed socket', lambda: [named(p3.poll(0)) for _ in range(2)])
-u3 = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)   # takes u1's number (the lowest free)
+
+
+def take_number(fd):
+    """A new UDP socket on fd's number: the lowest free number, which CPython gets at once; a
+    JVM may hold a number briefly (class loading, the JIT), so retry for a while, keeping the
+    sockets that got other numbers open until one gets fd's."""
+    import time
+    others = []
+    try:
+        for _ in range(300):
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            if s.fileno() == fd:
+                return s
+            others.append(s)
+            if len(others) > 20:
+                others.pop(0).close()
+            time.sleep(0.01)
+        return s
+    finally:
+        for o in others:
+            o.close()
+
+
+u3 = take_number(u1fd)   # takes u1's number
 case('closed socket number reused', lambda: u3.fileno() == u1fd)
 case('poll a closed socket whose number was reused', lambda: [named(p3.poll(0)) for _ in range(2)])
 case('poll it with a timeout', lambda: named(p3.poll(50)))
