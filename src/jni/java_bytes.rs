@@ -11,6 +11,7 @@ use jni::objects::JByteArray;
 use super::convert::{bytes_of, bytes_of_mut};
 use super::lean::RawEnv;
 use crate::core::buf::{ReadBuf, WriteBuf};
+use crate::core::error::{Error, Result};
 
 /// `array[offset .. offset + len]`, bounds-checked on every lending.
 pub struct JavaBytes<'a, 'local> {
@@ -21,13 +22,14 @@ pub struct JavaBytes<'a, 'local> {
 }
 
 impl<'a, 'local> JavaBytes<'a, 'local> {
-    /// Describes a region; returns `None` if `offset`/`len` are negative or `array` is null.
+    /// Describes a region; an argument error if `offset`/`len` are negative or `array` is null
+    /// (the bounds are checked against the array on every lending).
     pub fn new(
         env: &'a mut jni::Env<'local>,
         array: &'a JByteArray<'local>,
         offset: i32,
         len: i32,
-    ) -> Option<JavaBytes<'a, 'local>> {
+    ) -> Result<JavaBytes<'a, 'local>> {
         JavaBytes::with_raw(RawEnv::of(env), array, offset, len)
     }
 
@@ -38,16 +40,16 @@ impl<'a, 'local> JavaBytes<'a, 'local> {
         array: &'a JByteArray<'local>,
         offset: i32,
         len: i32,
-    ) -> Option<JavaBytes<'a, 'local>> {
-        if array.is_null() {
-            return None;
+    ) -> Result<JavaBytes<'a, 'local>> {
+        match (usize::try_from(offset), usize::try_from(len)) {
+            (Ok(offset), Ok(len)) if !array.is_null() => Ok(JavaBytes {
+                env,
+                array,
+                offset,
+                len,
+            }),
+            _ => Err(Error::invalid("null buffer or negative offset/length")),
         }
-        Some(JavaBytes {
-            env,
-            array,
-            offset: usize::try_from(offset).ok()?,
-            len: usize::try_from(len).ok()?,
-        })
     }
 
     fn lend<R>(

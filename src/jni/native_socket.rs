@@ -43,27 +43,6 @@ fn unit_result(env: &mut Env, r: Result<()>) -> jint {
     }
 }
 
-/// [`region`] for the lean entry path.
-fn lean_region<'a, 'l>(
-    env: RawEnv,
-    buf: &'a JByteArray<'l>,
-    off: jint,
-    len: jint,
-) -> Result<JavaBytes<'a, 'l>> {
-    JavaBytes::with_raw(env, buf, off, len)
-        .ok_or_else(|| Error::invalid("null buffer or negative offset/length"))
-}
-
-fn region<'a, 'l>(
-    env: &'a mut Env<'l>,
-    buf: &'a JByteArray<'l>,
-    off: jint,
-    len: jint,
-) -> Result<JavaBytes<'a, 'l>> {
-    JavaBytes::new(env, buf, off, len)
-        .ok_or_else(|| Error::invalid("null buffer or negative offset/length"))
-}
-
 #[no_mangle]
 pub extern "system" fn Java_org_sockbridge_NativeSocket_nCreate<'l>(
     mut env: EnvUnowned<'l>,
@@ -298,7 +277,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nSend<'l>(
 ) -> jint {
     lean(&mut env, |raw| {
         let s = sock(h)?;
-        s.send(&mut lean_region(raw, &buf, off, len)?, flags)
+        s.send(&mut JavaBytes::with_raw(raw, &buf, off, len)?, flags)
             .map(count)
     })
 }
@@ -314,7 +293,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nSendAll<'l>(
     flags: jint,
 ) -> jint {
     guard(&mut env, PANIC, |env| {
-        let r = sock(h).and_then(|s| s.send_all(&mut region(env, &buf, off, len)?, flags));
+        let r = sock(h).and_then(|s| s.send_all(&mut JavaBytes::new(env, &buf, off, len)?, flags));
         unit_result(env, r)
     })
 }
@@ -334,7 +313,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nSendTo<'l>(
     lean(&mut env, |raw| {
         let s = sock(h)?;
         let to = read_addr(raw, &addr, addr_len)?;
-        s.send_to(&mut lean_region(raw, &buf, off, len)?, flags, &to)
+        s.send_to(&mut JavaBytes::with_raw(raw, &buf, off, len)?, flags, &to)
             .map(count)
     })
 }
@@ -351,7 +330,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nRecv<'l>(
 ) -> jint {
     lean(&mut env, |raw| {
         let s = sock(h)?;
-        s.recv(&mut lean_region(raw, &buf, off, len)?, flags)
+        s.recv(&mut JavaBytes::with_raw(raw, &buf, off, len)?, flags)
             .map(count)
     })
 }
@@ -370,7 +349,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nRecvFrom<'l>(
     lean(&mut env, |raw| {
         let s = sock(h)?;
         check_addr_out(raw, &addr_out)?;
-        let (n, from) = s.recv_from(&mut lean_region(raw, &buf, off, len)?, flags)?;
+        let (n, from) = s.recv_from(&mut JavaBytes::with_raw(raw, &buf, off, len)?, flags)?;
         write_addr(raw, &addr_out, &from)?;
         Ok(count(n))
     })
@@ -555,7 +534,12 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nSendMsg<'l>(
             };
             // The data is lent to each sendmsg call, not copied.
             let len = array_len(env, &data, i32::MAX as usize, "data")? as jint;
-            s.send_msg(&mut region(env, &data, 0, len)?, &anc, flags, to.as_ref())
+            s.send_msg(
+                &mut JavaBytes::new(env, &data, 0, len)?,
+                &anc,
+                flags,
+                to.as_ref(),
+            )
         });
         int_result(env, r)
     })
@@ -596,7 +580,7 @@ pub extern "system" fn Java_org_sockbridge_NativeSocket_nRecvMsg<'l>(
             }
             // The data goes straight into the Java array (lent to each recvmsg call).
             let len = array_len(env, &data, i32::MAX as usize, "data buffer")? as jint;
-            let got = s.recv_msg(&mut region(env, &data, 0, len)?, space, flags)?;
+            let got = s.recv_msg(&mut JavaBytes::new(env, &data, 0, len)?, space, flags)?;
             let anc = encode_ancillary(&got.ancillary);
             if anc.len() > room {
                 return Err(Error::invalid("ancillary output buffer too small"));

@@ -138,8 +138,7 @@ pub extern "system" fn Java_org_sockbridge_PyStringIo_nSend<'l>(
             return UNSUPPORTED;
         };
         let r = SOCKETS.get(h).and_then(|sock| {
-            let mut region = JavaBytes::new(env, &array, off, len)
-                .ok_or_else(|| Error::invalid("negative offset/length"))?;
+            let mut region = JavaBytes::new(env, &array, off, len)?;
             if all {
                 sock.send_all(&mut region, flags)
                     .map(|()| usize::try_from(len).unwrap_or(0))

@@ -92,8 +92,7 @@ pub extern "system" fn Java_org_sockbridge_TlsSocket_nRead<'l>(
     guard(&mut env, PANIC, |env| {
         let r = (|| {
             let s = stream(h)?;
-            let mut region = JavaBytes::new(env, &buf, off, len)
-                .ok_or_else(|| Error::invalid("null buffer or negative offset/length"))?;
+            let mut region = JavaBytes::new(env, &buf, off, len)?;
             // Decrypted bytes go from rustls straight into the pinned array.
             s.read_into(&mut region)
         })();
@@ -113,8 +112,7 @@ pub extern "system" fn Java_org_sockbridge_TlsSocket_nWrite<'l>(
     guard(&mut env, PANIC, |env| {
         let r = (|| {
             let s = stream(h)?;
-            let mut region = JavaBytes::new(env, &buf, off, len)
-                .ok_or_else(|| Error::invalid("null buffer or negative offset/length"))?;
+            let mut region = JavaBytes::new(env, &buf, off, len)?;
             // No copy of the array: rustls encrypts from it, one pinned chunk of at most
             // WRITE_CHUNK bytes at a time, and the array is never pinned while the session
             // waits for the socket.
@@ -145,8 +143,7 @@ pub extern "system" fn Java_org_sockbridge_TlsSocket_nWriteWindow<'l>(
                 (Ok(p), Ok(t)) if p <= t => (p, t),
                 _ => return Err(Error::invalid("negative or inconsistent window position")),
             };
-            let mut region = JavaBytes::new(env, &buf, off, len)
-                .ok_or_else(|| Error::invalid("null buffer or negative offset/length"))?;
+            let mut region = JavaBytes::new(env, &buf, off, len)?;
             // As nWrite: the window is pinned only while rustls encrypts from it.
             Ok(match s.write_window(total, pos, &mut region)? {
                 WriteProgress::Done(n) | WriteProgress::Need(n) => n,
