@@ -22,7 +22,7 @@ use crate::core::socket::{Socket, WaitGuard};
 const MAX_ENTRIES: usize = 1 << 20;
 
 /// `timeoutNanos < 0` waits forever.
-fn timeout_of(nanos: jlong) -> Option<Duration> {
+pub(super) fn timeout_of(nanos: jlong) -> Option<Duration> {
     u64::try_from(nanos).ok().map(Duration::from_nanos)
 }
 
@@ -160,20 +160,6 @@ fn poll_with(
             held.push(s);
         }
     }
-    // A zero timeout never blocks, so there is no wait for close() to wake: the sockets' wake
-    // registration (a lock and a list push per socket) is skipped; a socket closed meanwhile is
-    // still reported by the check after the poll.
-    let mut waiting: Vec<WaitGuard> = Vec::new();
-    if timeout_nanos != 0 {
-        waiting
-            .try_reserve_exact(held.len())
-            .map_err(|_| Error::invalid("cannot allocate the poll set"))?;
-        for s in held.iter() {
-            waiting.push(s.enter_wait()?);
-        }
-    } else if held.iter().any(|s| s.is_closed()) {
-        return Err(Error::Closed);
-    }
     fit(
         set,
         n,
@@ -187,15 +173,39 @@ fn poll_with(
         p.fd = fd;
         p.events = events;
     }
-    let ready = poll::poll(set, timeout_of(timeout_nanos))?;
-    drop(waiting);
-    if held.iter().any(|s| s.is_closed()) {
-        return Err(Error::Closed);
-    }
+    let ready = poll_held(set, held, timeout_of(timeout_nanos))?;
     for (e, p) in evs.iter_mut().zip(set.iter()) {
         *e = p.revents;
     }
     java.revents.set_region(env, 0, evs).map_err(bad)?;
+    Ok(ready)
+}
+
+/// `poll(2)` over `set`, whose socket entries belong to the sockets in `held` (found and held by
+/// the caller). A wait that can block registers with each socket, so that a concurrent
+/// `close()` ends it; a zero timeout never blocks, so that registration (a lock and a list push
+/// per socket) is skipped. A socket of `held` closed before or during the poll gives `Closed`.
+pub(super) fn poll_held(
+    set: &mut [libc::pollfd],
+    held: &[Arc<Socket>],
+    timeout: Option<Duration>,
+) -> Result<usize> {
+    let mut waiting: Vec<WaitGuard> = Vec::new();
+    if timeout != Some(Duration::ZERO) {
+        waiting
+            .try_reserve_exact(held.len())
+            .map_err(|_| Error::invalid("cannot allocate the poll set"))?;
+        for s in held {
+            waiting.push(s.enter_wait()?);
+        }
+    } else if held.iter().any(|s| s.is_closed()) {
+        return Err(Error::Closed);
+    }
+    let ready = poll::poll(set, timeout)?;
+    drop(waiting);
+    if held.iter().any(|s| s.is_closed()) {
+        return Err(Error::Closed);
+    }
     Ok(ready)
 }
 

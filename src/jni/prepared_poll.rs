@@ -30,9 +30,10 @@ use jni::EnvUnowned;
 
 use super::lean::{self, lean, RawEnv};
 use super::native_socket::SOCKETS;
+use super::poller::{poll_held, timeout_of};
 use crate::core::error::{Error, Result};
 use crate::core::poll;
-use crate::core::socket::{close_epoch, Socket, WaitGuard};
+use crate::core::socket::{close_epoch, Socket};
 
 /// Bytes before the first `pollfd`.
 const HEADER: usize = 16;
@@ -173,23 +174,7 @@ fn poll_checked(
             sockets.push(s);
         }
     }
-    let timeout = u64::try_from(timeout_nanos).ok().map(Duration::from_nanos);
-    let mut waiting: Vec<WaitGuard> = Vec::new();
-    if timeout != Some(Duration::ZERO) {
-        waiting
-            .try_reserve_exact(sockets.len())
-            .map_err(|_| Error::invalid("cannot allocate the poll set"))?;
-        for s in sockets.iter() {
-            waiting.push(s.enter_wait()?);
-        }
-    } else if sockets.iter().any(|s| s.is_closed()) {
-        return Err(Error::Closed);
-    }
-    poll::poll(set, timeout)?;
-    drop(waiting);
-    if sockets.iter().any(|s| s.is_closed()) {
-        return Err(Error::Closed);
-    }
+    poll_held(set, sockets, timeout_of(timeout_nanos))?;
     Ok(seen)
 }
 
