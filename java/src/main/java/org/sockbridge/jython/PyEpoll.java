@@ -278,29 +278,14 @@ public final class PyEpoll extends PyObject {
     }
 
     /** {@code epoll.closed}: read-only. */
-    private static final class Closed extends PyDataDescr {
+    private static final class Closed extends JavaDataDescr {
         Closed() {
-            super("closed", Boolean.class, "True if the epoll handler is closed");
+            super("closed", Boolean.class, "True if the epoll handler is closed", true, true);
         }
 
         @Override
         public Object invokeGet(PyObject obj) {
             return Py.newBoolean(((PyEpoll) obj).ep.closed());
-        }
-
-        @Override
-        public boolean implementsDescrGet() {
-            return true;
-        }
-
-        @Override
-        public boolean implementsDescrSet() {
-            return true;
-        }
-
-        @Override
-        public boolean implementsDescrDelete() {
-            return true;
         }
 
         @Override

@@ -142,30 +142,15 @@ public final class PySocketRef extends PyObject {
     }
 
     /** The read-only attributes {@code native} and {@code holders}. */
-    private static final class Get extends PyDataDescr {
+    private static final class Get extends JavaDataDescr {
         Get(String name, String doc) {
-            super(name, PyObject.class, doc);
+            super(name, PyObject.class, doc, false, false);
         }
 
         @Override
         public Object invokeGet(PyObject obj) {
             PySocketRef r = (PySocketRef) obj;
             return "native".equals(getName()) ? r.nativeObject() : new PyInteger((int) HOLDERS.getVolatile(r));
-        }
-
-        @Override
-        public boolean implementsDescrGet() {
-            return true;
-        }
-
-        @Override
-        public boolean implementsDescrSet() {
-            return false;
-        }
-
-        @Override
-        public boolean implementsDescrDelete() {
-            return false;
         }
     }
 }

@@ -388,11 +388,11 @@ final class PySocketType {
     }
 
     /** {@code _family}, {@code _type}, {@code _proto}, {@code _timeout}, {@code _ref}: Java fields. */
-    private static final class Field extends PyDataDescr {
+    private static final class Field extends JavaDataDescr {
         private final int which;
 
         Field(String name, int which) {
-            super(name, PyObject.class, "kept by _socket.socket");
+            super(name, PyObject.class, "kept by _socket.socket", true, false);
             this.which = which;
         }
 
@@ -414,21 +414,6 @@ final class PySocketType {
         }
 
         @Override
-        public boolean implementsDescrGet() {
-            return true;
-        }
-
-        @Override
-        public boolean implementsDescrSet() {
-            return true;
-        }
-
-        @Override
-        public boolean implementsDescrDelete() {
-            return false;
-        }
-
-        @Override
         public void invokeSet(PyObject obj, Object value) {
             PySocket s = (PySocket) obj;
             PyObject v = (PyObject) value;
@@ -443,29 +428,14 @@ final class PySocketType {
     }
 
     /** {@code _native}: the NativeSocket held (None when closed); assignable by the subclass. */
-    private static final class NativeDescr extends PyDataDescr {
+    private static final class NativeDescr extends JavaDataDescr {
         NativeDescr() {
-            super("_native", PyObject.class, "the org.sockbridge.NativeSocket held, or None");
+            super("_native", PyObject.class, "the org.sockbridge.NativeSocket held, or None", true, true);
         }
 
         @Override
         public Object invokeGet(PyObject obj) {
             return ((PySocket) obj).getNative();
-        }
-
-        @Override
-        public boolean implementsDescrGet() {
-            return true;
-        }
-
-        @Override
-        public boolean implementsDescrSet() {
-            return true;
-        }
-
-        @Override
-        public boolean implementsDescrDelete() {
-            return true;
         }
 
         @Override
